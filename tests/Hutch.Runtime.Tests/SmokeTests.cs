@@ -1,0 +1,7 @@
+namespace Hutch.Runtime.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Assembly_loads() => Assert.NotNull(typeof(SmokeTests).Assembly);
+}

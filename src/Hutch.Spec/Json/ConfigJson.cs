@@ -1,0 +1,43 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Hutch.Spec;
+
+/// <summary>Reads and writes config.json.</summary>
+internal static class ConfigJson
+{
+    // Writing: config.json is never embedded in HTML, so keep '+', '<', '&' and non-ASCII
+    // readable instead of \uXXXX (what `runc spec` users expect to see).
+    private static readonly SpecJsonContext Writer = new(new JsonSerializerOptions(SpecJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>Decodes config.json. Throws <see cref="ConfigFormatException"/> naming <paramref name="source"/> and the JSON path.</summary>
+    public static ContainerConfig Parse(ReadOnlySpan<byte> utf8, string source = "config.json")
+        => JsonDecoding.Decode(utf8, SpecJsonContext.Default.ContainerConfig, source);
+
+    /// <summary>Reads and decodes the file at <paramref name="path"/>; errors name the path.</summary>
+    public static ContainerConfig Load(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigFormatException(path, null, $"{path}: no such file (is the bundle path right? it must hold config.json)", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigFormatException(path, null, $"{path}: cannot read: {ex.Message}", ex);
+        }
+
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Encodes like `runc spec`: tab indentation, nulls omitted, no trailing newline.</summary>
+    public static string Serialize(ContainerConfig config)
+        => JsonSerializer.Serialize(config, Writer.ContainerConfig);
+}

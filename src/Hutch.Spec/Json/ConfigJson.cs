@@ -15,7 +15,15 @@ internal static class ConfigJson
 
     /// <summary>Decodes config.json. Throws <see cref="ConfigFormatException"/> naming <paramref name="source"/> and the JSON path.</summary>
     public static ContainerConfig Parse(ReadOnlySpan<byte> utf8, string source = "config.json")
-        => JsonDecoding.Decode(utf8, SpecJsonContext.Default.ContainerConfig, source);
+    {
+        ContainerConfig config = JsonDecoding.Decode(utf8, SpecJsonContext.Default.ContainerConfig, source);
+        if (NullElementCheck.FindNull(config) is { } path)
+        {
+            throw new ConfigFormatException(source, path, $"{source}: {path}: must not be null");
+        }
+
+        return config;
+    }
 
     /// <summary>Reads and decodes the file at <paramref name="path"/>; errors name the path.</summary>
     public static ContainerConfig Load(string path)

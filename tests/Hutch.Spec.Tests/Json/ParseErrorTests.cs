@@ -113,6 +113,29 @@ public class ParseErrorTests
     }
 
     [Fact]
+    public void Null_list_elements_and_map_values_are_errors()
+    {
+        (string Json, string Path)[] cases =
+        [
+            ("""{"ociVersion":"1.3.0","process":{"cwd":"/","user":{"uid":0,"gid":0},"args":["sh",null]}}""", "process.args[1]"),
+            ("""{"ociVersion":"1.3.0","mounts":[{"destination":"/proc"},null]}""", "mounts[1]"),
+            ("""{"ociVersion":"1.3.0","mounts":[{"destination":"/a","options":["ro",null]}]}""", "mounts[0].options[1]"),
+            ("""{"ociVersion":"1.3.0","annotations":{"k":null}}""", "annotations[\"k\"]"),
+            ("""{"ociVersion":"1.3.0","hooks":{"poststop":[{"path":"/x","env":[null]}]}}""", "hooks.poststop[0].env[0]"),
+            ("""{"ociVersion":"1.3.0","linux":{"netDevices":{"eth0":null}}}""", "linux.netDevices[\"eth0\"]"),
+            ("""{"ociVersion":"1.3.0","linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[null],"action":"SCMP_ACT_ERRNO"}]}}}""", "linux.seccomp.syscalls[0].names[0]"),
+            ("""{"ociVersion":"1.3.0","linux":{"resources":{"unified":{"pids.max":null}}}}""", "linux.resources.unified[\"pids.max\"]"),
+        ];
+
+        foreach ((string json, string path) in cases)
+        {
+            var ex = ParseFails(json);
+            Assert.Equal(path, ex.JsonPath);
+            Assert.Equal($"config.json: {path}: must not be null", ex.Message);
+        }
+    }
+
+    [Fact]
     public void Top_level_array_is_an_error()
     {
         var ex = ParseFails("[]");

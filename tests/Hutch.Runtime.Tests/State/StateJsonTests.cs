@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using Hutch.Runtime.State;
+
+namespace Hutch.Runtime.Tests.State;
+
+public class StateJsonTests
+{
+    [Fact]
+    public void Oci_state_has_runtime_md_example_shape()
+    {
+        var state = TempStateRoot.NewState("oci-container1");
+        state.Bundle = "/containers/redis";
+
+        var json = StateJson.ToOciJson(state, ContainerStatus.Running);
+
+        // runtime.md "State" example, field for field and in its order (two-space indent as `runc state`).
+        const string expected = """
+            {
+              "ociVersion": "1.3.0",
+              "id": "oci-container1",
+              "status": "running",
+              "pid": 4422,
+              "bundle": "/containers/redis",
+              "annotations": {
+                "myKey": "myValue"
+              }
+            }
+            """;
+        Assert.Equal(expected.ReplaceLineEndings("\n"), json.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Oci_state_holds_only_the_oci_fields()
+    {
+        var json = StateJson.ToOciJson(TempStateRoot.NewState("c1"), ContainerStatus.Created);
+        using var doc = JsonDocument.Parse(json);
+        var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["ociVersion", "id", "status", "pid", "bundle", "annotations"], names);
+    }
+
+    [Theory]
+    [InlineData((int)ContainerStatus.Creating, "creating")]
+    [InlineData((int)ContainerStatus.Created, "created")]
+    [InlineData((int)ContainerStatus.Running, "running")]
+    [InlineData((int)ContainerStatus.Paused, "paused")]
+    [InlineData((int)ContainerStatus.Stopped, "stopped")]
+    public void Status_is_the_lower_case_oci_string(int statusNumber, string expected)
+    {
+        var status = (ContainerStatus)statusNumber;
+        using var doc = JsonDocument.Parse(StateJson.ToOciJson(TempStateRoot.NewState("c1"), status));
+        Assert.Equal(expected, doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal(expected, status.ToOciString());
+    }
+
+    [Fact]
+    public void A_stopped_container_shows_pid_0_as_runc_state_does()
+    {
+        using var doc = JsonDocument.Parse(StateJson.ToOciJson(TempStateRoot.NewState("c1", pid: 777), ContainerStatus.Stopped));
+        Assert.Equal(0, doc.RootElement.GetProperty("pid").GetInt32());
+    }
+
+    [Fact]
+    public void Pid_is_kept_while_created_or_running()
+    {
+        using var doc = JsonDocument.Parse(StateJson.ToOciJson(TempStateRoot.NewState("c1", pid: 777), ContainerStatus.Created));
+        Assert.Equal(777, doc.RootElement.GetProperty("pid").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Annotations_are_omitted_when_there_are_none(bool empty)
+    {
+        var state = TempStateRoot.NewState("c1");
+        state.Annotations = empty ? [] : null;
+        using var doc = JsonDocument.Parse(StateJson.ToOciJson(state, ContainerStatus.Running));
+        Assert.False(doc.RootElement.TryGetProperty("annotations", out _));
+    }
+
+    [Fact]
+    public void Compact_oci_json_is_one_line_for_hook_stdin()
+    {
+        var bytes = StateJson.ToOciJsonUtf8(TempStateRoot.NewState("c1"), ContainerStatus.Creating);
+        var text = Encoding.UTF8.GetString(bytes);
+        Assert.DoesNotContain('\n', text);
+        Assert.StartsWith("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"status\":\"creating\",\"pid\":4422,", text, StringComparison.Ordinal);
+
+        var parsed = StateJson.ParseOci(bytes);
+        Assert.Equal("c1", parsed.Id);
+        Assert.Equal(ContainerStatus.Creating, parsed.Status);
+        Assert.Equal(4422, parsed.Pid);
+    }
+
+    [Fact]
+    public void State_file_round_trips_every_field()
+    {
+        var state = TempStateRoot.NewState("c1");
+        state.CgroupPath = "/sys/fs/cgroup/hutch/c1";
+        var back = StateJson.Parse(StateJson.Serialize(state), "/x/state.json");
+
+        Assert.Equal(ContainerState.CurrentFormat, back.Format);
+        Assert.Equal(state.OciVersion, back.OciVersion);
+        Assert.Equal(state.Id, back.Id);
+        Assert.Equal(state.Status, back.Status);
+        Assert.Equal(state.Pid, back.Pid);
+        Assert.Equal(state.Bundle, back.Bundle);
+        Assert.Equal(state.Annotations, back.Annotations);
+        Assert.Equal(state.PidStartTime, back.PidStartTime);
+        Assert.Equal(state.Created, back.Created);
+        Assert.Equal(state.Rootfs, back.Rootfs);
+        Assert.Equal(state.Owner, back.Owner);
+        Assert.Equal(state.OwnsNetworkNamespace, back.OwnsNetworkNamespace);
+        Assert.Equal(state.CgroupPath, back.CgroupPath);
+    }
+
+    [Fact]
+    public void State_file_uses_camel_case_and_the_status_string()
+    {
+        var text = Encoding.UTF8.GetString(StateJson.Serialize(TempStateRoot.NewState("c1")));
+        Assert.Contains("\"status\": \"created\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"pidStartTime\": 123456", text, StringComparison.Ordinal);
+        Assert.Contains("\"ownsNetworkNamespace\": true", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("cgroupPath", text, StringComparison.Ordinal); // null: omitted
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{ not json")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\"}")] // bundle and rootfs missing
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"status\":\"frozen\"}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"status\":9}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"pid\":\"x\"}")]
+    [InlineData("{\"format\":2,\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\"}")]
+    public void Corrupt_state_is_a_StateException_naming_the_file(string text)
+    {
+        var e = Assert.Throws<StateException>(() => StateJson.Parse(Encoding.UTF8.GetBytes(text), "/run/hutch/c1/state.json"));
+        Assert.Equal("/run/hutch/c1/state.json", e.Path);
+        Assert.StartsWith("/run/hutch/c1/state.json: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_fields_are_ignored_for_forward_compatibility()
+    {
+        const string text = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"status\":\"running\",\"futureField\":{\"a\":1}}";
+        var state = StateJson.Parse(Encoding.UTF8.GetBytes(text), "state.json");
+        Assert.Equal(ContainerStatus.Running, state.Status);
+    }
+}

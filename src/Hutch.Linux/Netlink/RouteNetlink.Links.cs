@@ -55,25 +55,44 @@ internal sealed partial class RouteNetlink
     /// <summary>
     /// Moves the device into the network namespace <paramref name="netnsFd"/> refers to, in one
     /// request, renamed to <paramref name="newName"/> when given ("eth%d" picks the first free
-    /// number) and at ifindex <paramref name="newIndex"/> when not 0. Its ifindex may change when
-    /// its current one is taken in the target (unless newIndex pins it: then EBUSY). The device
-    /// arrives down and without addresses.
+    /// number) and at ifindex <paramref name="newIndex"/> when not 0 (else its ifindex may change
+    /// when the current one is taken in the target). The device arrives down and without addresses.
+    /// The kernel uses the new name at once only when the current one is taken in the target;
+    /// otherwise it moves the device first and renames it there, so a taken new name would fail
+    /// after the move. Hence a plain new name is checked in the target first (a template cannot clash).
     /// </summary>
     public void MoveToNamespace(int index, SafeHandle netnsFd, string? newName = null, int newIndex = 0)
     {
         Span<byte> request = stackalloc byte[LinkMessages.RequestBufferSize];
+        var renamed = newName is null ? "" : $" as `{newName}`";
         var added = false;
         netnsFd.DangerousAddRef(ref added);
         try
         {
             var length = LinkMessages.MoveToNamespace(request, index, (int)netnsFd.DangerousGetHandle(), newName, newIndex);
-            var renamed = newName is null ? "" : $" as `{newName}`";
-            ExecuteOnDevice(request[..length], index, device => $"move device {device} into network namespace{renamed}", errno => errno switch
+            var device = GetLink(index);
+            var described = device is null
+                ? "#" + index.ToString(CultureInfo.InvariantCulture)
+                : $"`{device.Name}` (index {index.ToString(CultureInfo.InvariantCulture)})";
+            var operation = $"move device {described} into network namespace{renamed}";
+            if (device is null)
             {
-                Errno.EEXIST => $"a device named `{newName}` already exists in the target namespace: choose another name",
-                Errno.EBUSY when newIndex != 0 => $"ifindex {newIndex} is taken in the target namespace",
-                _ => null,
-            });
+                throw new NetlinkException(operation, described, Errno.ENODEV);
+            }
+            if (newName != null && !newName.Contains('%', StringComparison.Ordinal))
+            {
+                using var target = OpenIn(netnsFd);
+                if (target.GetLink(newName) is { } existing)
+                {
+                    throw new NetlinkException(operation, device.Name, Errno.EEXIST, null,
+                        $"a device named `{newName}` (index {existing.Index}) already exists in the target namespace: choose another name");
+                }
+            }
+            var ack = Socket.TryExecute(request[..length]);
+            if (ack.Errno != 0)
+            {
+                throw new NetlinkException(operation, device.Name, ack.Errno, ack.KernelMessage, MoveHint(ack.Errno, device, newName, newIndex));
+            }
         }
         finally
         {
@@ -82,6 +101,22 @@ internal sealed partial class RouteNetlink
                 netnsFd.DangerousRelease();
             }
         }
+    }
+
+    private string? MoveHint(int errno, LinkInfo device, string? newName, int newIndex)
+    {
+        if (GetLink(device.Index) is not { } stillHere || stillHere.Name != device.Name)
+        {
+            // Moved, then the rename in the target failed (a name taken since it was checked).
+            return $"the device did move and is in the target namespace under its old name `{device.Name}`";
+        }
+        return errno switch
+        {
+            Errno.EEXIST => $"a device named `{newName ?? device.Name}` already exists in the target namespace: choose another name",
+            Errno.EBUSY when newIndex != 0 => $"ifindex {newIndex} is taken in the target namespace",
+            Errno.EINVAL => "is the handle a network namespace, and can this device change namespace (loopback, bridges and other netns-local devices cannot)?",
+            _ => null,
+        };
     }
 
     private LinkInfo? QueryLink(Span<byte> request, string operation, string device)

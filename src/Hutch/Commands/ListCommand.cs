@@ -1,0 +1,38 @@
+using System.CommandLine;
+
+namespace Hutch.Commands;
+
+/// <summary>`hutch list [--format table|json] [--quiet]`: the containers under --root.</summary>
+internal sealed class ListCommand : Command
+{
+    internal const string CommandName = "list";
+
+    internal Option<string> Format { get; } = new("--format", "-f")
+    {
+        Description = "table or json",
+        HelpName = "table|json",
+        DefaultValueFactory = _ => OutputFormats.Table,
+    };
+
+    internal Option<bool> Quiet { get; } = new("--quiet", "-q")
+    {
+        Description = "display only container ids",
+    };
+
+    internal ListCommand(GlobalOptions globals) : base(CommandName, "list the containers under --root")
+    {
+        Options.Add(Format);
+        Options.Add(Quiet);
+        OutputFormats.AcceptTableOrJson(Format);
+        SetAction(result => Run(Bind(result), globals.Bind(result)));
+    }
+
+    internal ListRequest Bind(ParseResult result) => new(
+        Format: result.GetValue(Format) ?? OutputFormats.Table,
+        Quiet: result.GetValue(Quiet));
+
+    private static int Run(ListRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+}
+
+/// <summary>What `list` was asked. Format is "table" or "json".</summary>
+internal sealed record ListRequest(string Format, bool Quiet);

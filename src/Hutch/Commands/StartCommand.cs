@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace Hutch.Commands;
+
+/// <summary>`hutch start &lt;container-id&gt;`: start a container created by create (runs its process). runc's start takes no flags.</summary>
+internal sealed class StartCommand : Command
+{
+    internal const string CommandName = "start";
+
+    internal Argument<string> ContainerId { get; } = ContainerIdArgument.Create();
+
+    internal StartCommand(GlobalOptions globals) : base(CommandName, "start a container created by create (runs its process)")
+    {
+        Arguments.Add(ContainerId);
+        SetAction(result => Run(Bind(result), globals.Bind(result)));
+    }
+
+    internal StartRequest Bind(ParseResult result) => new(Id: result.GetRequiredValue(ContainerId));
+
+    private static int Run(StartRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+}
+
+/// <summary>What `start` was asked.</summary>
+internal sealed record StartRequest(string Id);

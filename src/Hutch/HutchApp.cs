@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Hutch.Commands;
+using Hutch.Logging;
+
+namespace Hutch;
+
+/// <summary>
+/// One run of the CLI: parse argv as runc does, open the --log file, run the command, and turn
+/// every failure (a parse error included) into `hutch: &lt;message&gt;` on stderr, the same
+/// message as an error record in the log, and exit status 1.
+/// </summary>
+internal static class HutchApp
+{
+    internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        var root = new HutchRootCommand();
+        var parsed = root.ParseArgs(args);
+        // Read even from a command line with errors, so that a parse error reaches containerd's log file.
+        var settings = root.Globals.BindForLogging(parsed.Result);
+
+        CliLog log;
+        try
+        {
+            log = CliLog.Open(settings.LogPath, settings.LogFormat, settings.Debug, error);
+        }
+        catch (CommandFailedException e)
+        {
+            CliLog.StderrOnly(error, settings.Debug).Failure(e.Message, e);
+            return ExitCodes.Failure;
+        }
+
+        using (log)
+        {
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var message in parsed.Errors)
+                {
+                    log.Failure(message);
+                }
+                error.WriteLine($"Run '{CommandPath(parsed.ErrorCommand)} --help' for usage.");
+                return ExitCodes.Failure;
+            }
+
+            log.Debug($"hutch {BuildInfo.Version} (commit {BuildInfo.Commit}): {CommandPath(parsed.Result.CommandResult.Command)}");
+            try
+            {
+                return parsed.Result.Invoke(new InvocationConfiguration
+                {
+                    // Failures are reported here, without stack traces; and hutch handles its own
+                    // signals (run and exec forward them to the container).
+                    EnableDefaultExceptionHandler = false,
+                    ProcessTerminationTimeout = null,
+                    Output = output,
+                    Error = error,
+                });
+            }
+#pragma warning disable CA1031 // The CLI's last line: every failure becomes `hutch: <message>` and exit 1.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                log.Failure(e.Message, e);
+                return ExitCodes.Failure;
+            }
+        }
+    }
+
+    private static string CommandPath(Command command) =>
+        command is RootCommand ? "hutch" : "hutch " + command.Name;
+}

@@ -1,0 +1,104 @@
+namespace Hutch.Logging;
+
+/// <summary>
+/// Where hutch reports: `hutch: &lt;message&gt;` on stderr for every failure and, with `--log FILE`,
+/// the same message appended to FILE as one record in the `--log-format` format (containerd's
+/// shim shows the last error record of that file). Debug and warning records go to the log file,
+/// or to stderr as text records when there is none (as runc does).
+/// </summary>
+internal sealed class CliLog : IDisposable
+{
+    private readonly FileStream? file;
+    private readonly LogFormat format;
+    private readonly TextWriter stderr;
+    private readonly Func<DateTimeOffset> clock;
+
+    private CliLog(FileStream? file, LogFormat format, bool debug, TextWriter stderr, Func<DateTimeOffset> clock)
+    {
+        this.file = file;
+        this.format = format;
+        DebugEnabled = debug;
+        this.stderr = stderr;
+        this.clock = clock;
+    }
+
+    internal bool DebugEnabled { get; }
+
+    /// <summary>A log that writes only to stderr (used before the command line is understood).</summary>
+    internal static CliLog StderrOnly(TextWriter stderr, bool debug = false) =>
+        new(null, LogFormat.Text, debug, stderr, () => DateTimeOffset.UtcNow);
+
+    /// <summary>Opens (creates, mode 0666 less the umask, appends to) the `--log` file when one is given.</summary>
+    /// <exception cref="CommandFailedException">The file cannot be opened.</exception>
+    internal static CliLog Open(string? path, LogFormat format, bool debug, TextWriter stderr, Func<DateTimeOffset>? clock = null)
+    {
+        FileStream? file = null;
+        if (!string.IsNullOrEmpty(path))
+        {
+            try
+            {
+                file = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.Append,
+                    Access = FileAccess.Write,
+                    Share = FileShare.ReadWrite,
+                    BufferSize = 0,
+                });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException($"cannot open log file {path}: {e.Message} (check --log)", e);
+            }
+        }
+        return new CliLog(file, format, debug, stderr, clock ?? (() => DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Reports a failure: `hutch: message` on stderr, an error record in the log file,
+    /// and with --debug the exception's detail (type and causes; never a stack trace).</summary>
+    internal void Failure(string message, Exception? cause = null)
+    {
+        stderr.WriteLine("hutch: " + message);
+        if (DebugEnabled && cause is not null)
+        {
+            foreach (var line in ExceptionDetail.Describe(cause))
+            {
+                stderr.WriteLine("hutch: debug: " + line);
+            }
+        }
+        Write(LogLevel.Error, message, toStderr: false);
+    }
+
+    internal void Warning(string message) => Write(LogLevel.Warning, message, toStderr: true);
+
+    internal void Debug(string message)
+    {
+        if (DebugEnabled)
+        {
+            Write(LogLevel.Debug, message, toStderr: true);
+        }
+    }
+
+    private void Write(LogLevel level, string message, bool toStderr)
+    {
+        var time = clock();
+        if (file is not null)
+        {
+            try
+            {
+                // One write per record: the file is shared with other hutch processes.
+                file.Write(LogRecordFormatter.Format(format, level, message, time));
+                file.Flush();
+            }
+            catch (IOException e)
+            {
+                stderr.WriteLine($"hutch: cannot write to log file {file.Name}: {e.Message}");
+            }
+        }
+        else if (toStderr)
+        {
+            stderr.Write(System.Text.Encoding.UTF8.GetString(LogRecordFormatter.Format(LogFormat.Text, level, message, time)));
+        }
+    }
+
+    public void Dispose() => file?.Dispose();
+}

@@ -1,0 +1,179 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Hutch.Parsing;
+
+/// <summary>
+/// A pass over argv before System.CommandLine parses it, for the two places where runc (Go's flag
+/// package under urfave/cli) and System.CommandLine disagree:
+/// <list type="bullet">
+/// <item>Unknown flags. System.CommandLine would take `create --bogus ID` as the id "--bogus";
+/// runc refuses the flag. The scanner reports it by name.</item>
+/// <item>Commands that pass everything after the container id through (`exec ID sh -c ls`,
+/// `ps ID -ef`; runc's SkipArgReorder). The scanner inserts "--" after the id so the rest is
+/// never read as hutch's flags.</item>
+/// </list>
+/// It walks the same command tree System.CommandLine uses, so the two cannot drift apart.
+/// </summary>
+internal static class ArgvScanner
+{
+    internal const string EndOfOptions = "--";
+
+    /// <summary>The argv to parse, or an error for a flag no command in the path declares.</summary>
+    internal sealed record Result(IReadOnlyList<string> Args, string? Error, Command ErrorCommand);
+
+    internal static Result Scan(RootCommand root, IReadOnlyList<string> args, Func<Command, bool> passesArgumentsThrough)
+    {
+        var output = new List<string>(args.Count + 1);
+        var path = new List<Command> { root };
+        var current = (Command)root;
+        var positionals = 0;
+        var i = 0;
+        while (i < args.Count)
+        {
+            var token = args[i];
+            if (token == EndOfOptions)
+            {
+                break;
+            }
+            if (LooksLikeOption(token))
+            {
+                var consumed = MatchOption(path, args, i);
+                if (consumed == 0)
+                {
+                    return new Result(args, $"unknown flag {OptionName(token)} for `{CommandPath(path)}`", current);
+                }
+                for (var k = 0; k < consumed; k++)
+                {
+                    output.Add(args[i + k]);
+                }
+                i += consumed;
+                continue;
+            }
+            if (positionals == 0 && FindSubcommand(current, token) is { } sub)
+            {
+                current = sub;
+                path.Add(sub);
+                output.Add(token);
+                i++;
+                continue;
+            }
+            output.Add(token);
+            positionals++;
+            i++;
+            if (positionals == 1 && passesArgumentsThrough(current))
+            {
+                // The container id: everything after it belongs to the process (or to ps).
+                if (i < args.Count && args[i] == EndOfOptions)
+                {
+                    output.Add(args[i]);
+                    i++;
+                }
+                else
+                {
+                    output.Add(EndOfOptions);
+                }
+                break;
+            }
+        }
+        for (; i < args.Count; i++)
+        {
+            output.Add(args[i]);
+        }
+        return new Result(output, null, current);
+    }
+
+    /// <summary>"-x", "--xyz", "--xyz=v"; not "-" (stdin) nor a negative number.</summary>
+    private static bool LooksLikeOption(string token) =>
+        token.Length > 1 && token[0] == '-' &&
+        !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    private static string OptionName(string token)
+    {
+        var split = token.IndexOfAny(['=', ':']);
+        return split > 0 ? token[..split] : token;
+    }
+
+    /// <summary>How many tokens the option at <paramref name="i"/> uses (0: not an option here).</summary>
+    private static int MatchOption(List<Command> path, IReadOnlyList<string> args, int i)
+    {
+        var token = args[i];
+        if (FindOption(path, token) is { } option)
+        {
+            return 1 + ValueTokens(option, args, i + 1);
+        }
+        // "--name=value" or "--name:value" (System.CommandLine splits on either).
+        var split = token.IndexOfAny(['=', ':']);
+        if (split > 0 && FindOption(path, token[..split]) is not null)
+        {
+            return 1;
+        }
+        // A POSIX bundle of short options, "-dt" or "-de VALUE" / "-deVALUE".
+        if (token.Length > 2 && token[1] != '-')
+        {
+            for (var c = 1; c < token.Length; c++)
+            {
+                if (FindOption(path, "-" + token[c]) is not { } shortOption)
+                {
+                    return 0;
+                }
+                if (TakesValue(shortOption))
+                {
+                    return c == token.Length - 1 ? 1 + ValueTokens(shortOption, args, i + 1) : 1;
+                }
+            }
+            return 1;
+        }
+        return 0;
+    }
+
+    /// <summary>Tokens after the option that System.CommandLine gives it: one for a value option;
+    /// for a flag, one only when it is "true" or "false" (as System.CommandLine does).</summary>
+    private static int ValueTokens(Option option, IReadOnlyList<string> args, int next)
+    {
+        if (next >= args.Count)
+        {
+            return 0;
+        }
+        if (TakesValue(option))
+        {
+            return 1;
+        }
+        return option.Arity.MaximumNumberOfValues > 0 && bool.TryParse(args[next], out _) ? 1 : 0;
+    }
+
+    private static bool TakesValue(Option option) =>
+        option.Arity.MinimumNumberOfValues > 0 && option.ValueType != typeof(bool);
+
+    /// <summary>The option a name denotes: the innermost command's own options first, then the
+    /// recursive options of the commands above it.</summary>
+    private static Option? FindOption(List<Command> path, string name)
+    {
+        for (var level = path.Count - 1; level >= 0; level--)
+        {
+            foreach (var option in path[level].Options)
+            {
+                if ((level == path.Count - 1 || option.Recursive) && (option.Name == name || option.Aliases.Contains(name)))
+                {
+                    return option;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Command? FindSubcommand(Command command, string token)
+    {
+        foreach (var sub in command.Subcommands)
+        {
+            if (sub.Name == token || sub.Aliases.Contains(token))
+            {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    private static string CommandPath(List<Command> path) =>
+        string.Join(' ', path.Select((c, index) => index == 0 ? "hutch" : c.Name));
+}

@@ -68,6 +68,13 @@ internal sealed class ContainerLock : IDisposable
         new(id, directory, LockDirectory(id, directory, wait: false)
             ?? throw new StateException(directory, "is locked by another process although it was just created"));
 
+    /// <summary>
+    /// Locks any directory without waiting and without the identity check (for sweeping a
+    /// claim's private directory); null when someone holds it.
+    /// </summary>
+    internal static ContainerLock? TryAcquireUnchecked(string directory) =>
+        LockDirectory("", directory, wait: false) is { } dir ? new ContainerLock("", directory, dir) : null;
+
     /// <summary>The claim renamed the locked directory into place: the flock stays on it.</summary>
     internal void MovedTo(string directory) => Directory = directory;
 

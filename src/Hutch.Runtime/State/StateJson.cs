@@ -53,27 +53,49 @@ internal static class StateJson
     /// <summary>
     /// The OCI state JSON of <paramref name="state"/> with the live <paramref name="status"/>
     /// (from <see cref="StatusProbe"/>): ociVersion, id, status, pid, bundle, annotations, in
-    /// runtime.md's order. pid is 0 once stopped, as `runc state` prints it; annotations are
-    /// omitted when empty. Indented with two spaces like runc, or on one line (for hooks' stdin).
+    /// runtime.md's order. pid is 0 once stopped, as `runc state` prints it, unless
+    /// <paramref name="keepPidWhenStopped"/> (runc's poststop hooks get the dead init's pid);
+    /// annotations are omitted when empty. Indented with two spaces like runc, or on one line.
     /// </summary>
-    public static string ToOciJson(ContainerState state, ContainerStatus status, bool indented = true) =>
-        JsonSerializer.Serialize(ToOci(state, status), indented ? Indented.OciState : Compact.OciState);
+    public static string ToOciJson(ContainerState state, ContainerStatus status, bool indented = true, bool keepPidWhenStopped = false) =>
+        JsonSerializer.Serialize(ToOci(state, status, keepPidWhenStopped), indented ? Indented.OciState : Compact.OciState);
 
-    /// <summary>UTF-8 bytes of <see cref="ToOciJson"/>, e.g. to write to a hook's stdin.</summary>
-    public static byte[] ToOciJsonUtf8(ContainerState state, ContainerStatus status, bool indented = false) =>
-        JsonSerializer.SerializeToUtf8Bytes(ToOci(state, status), indented ? Indented.OciState : Compact.OciState);
+    /// <summary>UTF-8 bytes of <see cref="ToOciJson"/> (one line by default), e.g. for a hook's stdin.</summary>
+    public static byte[] ToOciJsonUtf8(ContainerState state, ContainerStatus status, bool indented = false, bool keepPidWhenStopped = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(ToOci(state, status, keepPidWhenStopped), indented ? Indented.OciState : Compact.OciState);
 
     /// <summary>Parses OCI state JSON (what a hook reads); throws JsonException when malformed.</summary>
     public static OciState ParseOci(ReadOnlySpan<byte> utf8) =>
         JsonSerializer.Deserialize(utf8, Compact.OciState) ?? throw new JsonException("the OCI state is `null`");
 
+    /// <summary>
+    /// `list --format json` as runc writes it: an array (never null; "[]" when empty) of
+    /// <see cref="ContainerSummary"/>, on one line, each with its live status.
+    /// </summary>
+    public static string ToListJson(IEnumerable<(ContainerState State, ContainerStatus Status)> containers) =>
+        JsonSerializer.Serialize(containers.Select(c => ToSummary(c.State, c.Status)).ToList(), Compact.ListContainerSummary);
+
+    /// <summary>The `list` view of <paramref name="state"/> with the live status.</summary>
+    public static ContainerSummary ToSummary(ContainerState state, ContainerStatus status) => new()
+    {
+        OciVersion = state.OciVersion,
+        Id = state.Id,
+        Pid = status == ContainerStatus.Stopped ? 0 : state.Pid,
+        Status = status,
+        Bundle = state.Bundle,
+        Rootfs = state.Rootfs,
+        Created = state.Created.UtcDateTime,
+        Annotations = state.Annotations is { Count: > 0 } a ? a : null,
+        Owner = state.Owner ?? "",
+    };
+
     /// <summary>The OCI view of <paramref name="state"/> with the live status.</summary>
-    public static OciState ToOci(ContainerState state, ContainerStatus status) => new()
+    public static OciState ToOci(ContainerState state, ContainerStatus status, bool keepPidWhenStopped = false) => new()
     {
         OciVersion = state.OciVersion,
         Id = state.Id,
         Status = status,
-        Pid = status == ContainerStatus.Stopped ? 0 : state.Pid,
+        Pid = status == ContainerStatus.Stopped && !keepPidWhenStopped ? 0 : state.Pid,
         Bundle = state.Bundle,
         Annotations = state.Annotations is { Count: > 0 } a ? a : null,
     };

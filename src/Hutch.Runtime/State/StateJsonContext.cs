@@ -10,4 +10,5 @@ namespace Hutch.Runtime.State;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ContainerState))]
 [JsonSerializable(typeof(OciState))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

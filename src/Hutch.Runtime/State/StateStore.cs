@@ -34,6 +34,9 @@ internal sealed class StateStore
     /// <summary>Temporary names start with this; '@' is not allowed in ids, so they never look like a container.</summary>
     private const string ClaimPrefix = "@claim-";
 
+    /// <summary>A claim's private directory this old and unlocked belongs to a claimer that died.</summary>
+    private static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(1);
+
     public StateStore(string root)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
@@ -60,6 +63,7 @@ internal sealed class StateStore
     {
         var final = DirectoryOf(id);
         EnsureRoot();
+        SweepAbandonedClaims();
         if (System.IO.Path.Exists(final))
         {
             throw new ContainerExistsException(id);
@@ -245,6 +249,33 @@ internal sealed class StateStore
         {
             TryDeleteDirectory(final);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Removes the private directories of claims whose process died between its mkdir and
+    /// its rename: old enough, and unlocked (a live claimer holds its lock throughout).
+    /// Best effort: a failure here must not fail the create.
+    /// </summary>
+    private void SweepAbandonedClaims()
+    {
+        try
+        {
+            foreach (var dir in new DirectoryInfo(Root).EnumerateDirectories(ClaimPrefix + "*"))
+            {
+                if (DateTime.UtcNow - dir.LastWriteTimeUtc < AbandonedClaimAge)
+                {
+                    continue;
+                }
+                using var held = ContainerLock.TryAcquireUnchecked(dir.FullName);
+                if (held is not null)
+                {
+                    dir.Delete(recursive: true);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateException or ContainerNotFoundException)
+        {
         }
     }
 

@@ -61,6 +61,13 @@ public class StateJsonTests
     }
 
     [Fact]
+    public void Pid_can_be_kept_for_poststop_hooks()
+    {
+        var bytes = StateJson.ToOciJsonUtf8(TempStateRoot.NewState("c1", pid: 777), ContainerStatus.Stopped, keepPidWhenStopped: true);
+        Assert.Equal(777, StateJson.ParseOci(bytes).Pid);
+    }
+
+    [Fact]
     public void Pid_is_kept_while_created_or_running()
     {
         using var doc = JsonDocument.Parse(StateJson.ToOciJson(TempStateRoot.NewState("c1", pid: 777), ContainerStatus.Created));
@@ -91,6 +98,34 @@ public class StateJsonTests
         Assert.Equal(ContainerStatus.Creating, parsed.Status);
         Assert.Equal(4422, parsed.Pid);
     }
+
+    [Fact]
+    public void List_json_is_runcs_list_format()
+    {
+        var running = TempStateRoot.NewState("a");
+        var stopped = TempStateRoot.NewState("b", pid: 55);
+        stopped.Annotations = null;
+        stopped.Owner = null;
+
+        var json = StateJson.ToListJson([(running, ContainerStatus.Running), (stopped, ContainerStatus.Stopped)]);
+
+        Assert.DoesNotContain('\n', json);
+        using var doc = JsonDocument.Parse(json);
+        var items = doc.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(2, items.Length);
+        Assert.Equal(["ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "annotations", "owner"],
+            items[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal("running", items[0].GetProperty("status").GetString());
+        Assert.Equal(4422, items[0].GetProperty("pid").GetInt32());
+        Assert.Equal("2025-06-01T12:30:45.1234567Z", items[0].GetProperty("created").GetString());
+        Assert.Equal("root", items[0].GetProperty("owner").GetString());
+        Assert.Equal(0, items[1].GetProperty("pid").GetInt32());
+        Assert.Equal("", items[1].GetProperty("owner").GetString());
+        Assert.False(items[1].TryGetProperty("annotations", out _));
+    }
+
+    [Fact]
+    public void List_json_of_no_containers_is_an_empty_array() => Assert.Equal("[]", StateJson.ToListJson([]));
 
     [Fact]
     public void State_file_round_trips_every_field()

@@ -287,6 +287,33 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void Claim_sweeps_the_private_directories_of_dead_claimers_only()
+    {
+        Directory.CreateDirectory(_temp.Root);
+        string Make(string name, bool old)
+        {
+            var path = Path.Combine(_temp.Root, name);
+            Directory.CreateDirectory(path);
+            if (old)
+            {
+                Directory.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
+            }
+            return path;
+        }
+        var dead = Make("@claim-1-dead", old: true);
+        var recent = Make("@claim-2-recent", old: false);
+        var live = Make("@claim-3-live", old: true);
+        using var liveLock = ContainerLock.TryAcquireUnchecked(live);
+        Assert.NotNull(liveLock);
+
+        using var claimed = Store.Claim("c1");
+
+        Assert.False(Directory.Exists(dead));
+        Assert.True(Directory.Exists(recent));
+        Assert.True(Directory.Exists(live));
+    }
+
+    [Fact]
     public void Ids_of_a_missing_root_is_empty() => Assert.Empty(Store.Ids());
 
     [Fact]

@@ -72,9 +72,10 @@ internal static class NetworkNamespace
     public static ulong Inode(SafeFd netnsFd) => Identity(netnsFd, "fd " + netnsFd.Fd.ToString(CultureInfo.InvariantCulture)).Inode;
 
     /// <summary>
-    /// Runs <paramref name="action"/> on a new thread that first joined the namespace. The
-    /// thread starts no other threads and ends with the action, so the namespace change dies
-    /// with it. A netlink socket opened there stays bound to that namespace afterwards.
+    /// Runs <paramref name="action"/> on a new thread that first joined the namespace, and
+    /// waits for it. The thread ends with the action, so the namespace change dies with it;
+    /// the action must stay on that thread (no new threads, no await). A netlink socket
+    /// opened there stays bound to that namespace afterwards, whoever uses it.
     /// setns(CLONE_NEWNET) changes only the calling thread's network namespace and, unlike a
     /// mount namespace, does not require an unshared fs_struct, so no unshare(CLONE_FS) here.
     /// </summary>

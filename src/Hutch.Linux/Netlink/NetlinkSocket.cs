@@ -76,6 +76,13 @@ internal sealed class NetlinkSocket : IDisposable
     }
 
     /// <summary>
+    /// Wraps a datagram socket that is already connected to something speaking netlink (tests
+    /// use a fake kernel on a unix SOCK_SEQPACKET pair to replay what the kernel rarely does,
+    /// such as an interrupted dump). Takes ownership of the fd.
+    /// </summary>
+    public static NetlinkSocket FromConnectedSocket(SafeFd fd) => new(fd, portId: 0, strictChecking: false);
+
+    /// <summary>
     /// Opens a socket in the network namespace <paramref name="netnsFd"/> refers to. The
     /// socket stays bound to that namespace for its life, whatever thread uses it later.
     /// </summary>

@@ -1,0 +1,111 @@
+using Hutch.Linux.Interop;
+using Hutch.Linux.Mounts;
+using Hutch.Linux.Paths;
+using Hutch.Spec;
+using static Hutch.Linux.Paths.PathSyscalls;
+
+namespace Hutch.Runtime.Rootfs;
+
+/// <summary>
+/// Mounts one entry of config.json "mounts" inside the rootfs: the destination resolved (and
+/// created) inside the root, the mount made onto that fd, then its per-mount attributes,
+/// recursive attributes (mount_setattr) and propagation changes in the order given.
+/// </summary>
+internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOptions options)
+{
+    /// <summary>Mounts <paramref name="mount"/>; returns true when it is a tmpfs left rw to be made ro at the end.</summary>
+    public bool Mount(Mount mount)
+    {
+        var destination = RootPath.Clean(mount.Destination);
+        var parsed = MountOptions.Parse(mount.Options);
+        if (parsed.IdMap || mount.UidMappings is { Count: > 0 } || mount.GidMappings is { Count: > 0 })
+        {
+            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EOPNOTSUPP,
+                "id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported yet");
+        }
+        if (parsed.Bind || mount.Type == "bind")
+        {
+            Bind(mount, destination, parsed);
+            return false;
+        }
+        var type = mount.Type;
+        if (string.IsNullOrEmpty(type) || type == "none")
+        {
+            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
+                "a mount without a filesystem type must have the bind or rbind option");
+        }
+        // runc's way: a read-only tmpfs is mounted rw and made ro at the end, so /dev can be populated.
+        var deferReadonly = type == "tmpfs" && (parsed.Flags & MountFlags.ReadOnly) != 0;
+        var flags = parsed.Flags & ~(MountFlags.Bind | MountFlags.Recursive | MountFlags.Remount);
+        if (deferReadonly)
+        {
+            flags &= ~MountFlags.ReadOnly;
+        }
+        using (var target = RootPath.MkdirAll(root, destination))
+        {
+            if (type == "cgroup" || type == "cgroup2")
+            {
+                new CgroupMount(root, config).Mount(mount, destination, target, flags, parsed);
+            }
+            else
+            {
+                Mounter.Mount(mount.Source ?? type, target, destination, type, flags, parsed.Data);
+            }
+        }
+        ApplyAttributes(destination, parsed);
+        return deferReadonly;
+    }
+
+    private void Bind(Mount mount, string destination, ParsedMountOptions parsed)
+    {
+        if (string.IsNullOrEmpty(mount.Source))
+        {
+            throw new MountException("bind mount", null, destination, Hutch.Linux.Errno.EINVAL, "a bind mount needs a source");
+        }
+        var source = Path.GetFullPath(mount.Source, options.Bundle ?? Directory.GetCurrentDirectory());
+        // The source is a host path the config names: stat it (following symlinks) for its type.
+        var rc = OpenAt(null, source, O_PATH, 0, out var sourceFd);
+        using (sourceFd)
+        {
+            if (rc < 0)
+            {
+                throw new MountException("bind mount", source, destination, -rc, "the source must exist on the host");
+            }
+            rc = Fstat(sourceFd, out var st);
+            if (rc < 0)
+            {
+                throw new MountException("bind mount", source, destination, -rc);
+            }
+            using var target = st.Type == S_IFDIR ? RootPath.MkdirAll(root, destination) : RootPath.CreateFile(root, destination);
+            // Bind the opened source, not the path again: what was checked is what gets mounted.
+            Mounter.Mount(RootPath.ProcFdPath(sourceFd), target, destination, null,
+                MountFlags.Bind | (parsed.Recursive ? MountFlags.Recursive : 0), null, "bind mount");
+        }
+        // A bind mount takes no flags at mount time: ro, nosuid ... are set on the new mount.
+        var (set, clear) = MountOptions.ToMountAttr(parsed.Flags, parsed.ClearFlags);
+        if (set != MountAttr.None || clear != MountAttr.None)
+        {
+            using var mounted = RootPath.Open(root, destination);
+            Mounter.SetAttributes(mounted, destination, recursive: false, set, clear);
+        }
+        ApplyAttributes(destination, parsed);
+    }
+
+    private void ApplyAttributes(string destination, ParsedMountOptions parsed)
+    {
+        if (!parsed.HasRecursiveAttributes && parsed.PropagationSteps.Count == 0)
+        {
+            return;
+        }
+        using var mounted = RootPath.Open(root, destination);
+        if (parsed.HasRecursiveAttributes)
+        {
+            Mounter.SetAttributes(mounted, destination, recursive: true, parsed.RecursiveSet, parsed.RecursiveClear);
+        }
+        foreach (var step in parsed.PropagationSteps)
+        {
+            Mounter.SetAttributes(mounted, destination, recursive: (step & MountFlags.Recursive) != 0,
+                MountAttr.None, MountAttr.None, step);
+        }
+    }
+}

@@ -83,7 +83,7 @@ internal sealed class StateStore
             }
             var errno = Libc.LastErrno;
             held.Dispose();
-            Directory.Delete(temp);
+            TryDeleteDirectory(temp);
             return errno switch
             {
                 Errno.EEXIST or Errno.ENOTEMPTY => throw new ContainerExistsException(id),
@@ -96,10 +96,7 @@ internal sealed class StateStore
         catch
         {
             held?.Dispose();
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
+            TryDeleteDirectory(temp);
             throw;
         }
     }

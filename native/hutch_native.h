@@ -4,6 +4,107 @@
 #ifndef HUTCH_NATIVE_H
 #define HUTCH_NATIVE_H
 
+#include <stdint.h>
+
 int hutch_native_abi_version(void);
+
+/* ---- spawn (spawn.c) ------------------------------------------------------
+ *
+ * C# prepares a plan; hutch_spawn executes it and decides nothing. Between the
+ * clone and the execve no managed code runs, nothing is allocated, no lock is
+ * taken, no stdio is used.
+ *
+ * Parent (C#)              hutch_spawn            child (C)
+ *   pipe2(error, CLOEXEC)
+ *   plan ------------------> block all signals
+ *                            clone3(flags|PIDFD) --> [TWO_STAGE: intermediate joins
+ *                            restore mask             the namespaces, clones the final
+ *   <- pid, pidfd                                     child with the CLONE_NEW* flags
+ *   close(error write end)                            (CLONE_PARENT), reports its pid
+ *                                                     to hutch_spawn, exits]
+ *                                                   reset every handler to SIG_DFL
+ *                                                   setns(joins, in plan order)
+ *                                                   fd maps (dup2 src -> dst)
+ *                                                   close every other fd except
+ *                                                     0-2, sync, error, exec fd
+ *   [write 1 byte to sync] ----------------------->  read(sync_fd, 1 byte)
+ *                                                   restore the signal mask
+ *   read(error read end) <-- EOF on success ------  execve / execveat
+ *                        <-- {step, index, errno} on failure, then _exit(127)
+ */
+
+/* One namespace to join: an fd open on /proc/PID/ns/X (or a bind mount of it). */
+struct hutch_ns_join {
+	int32_t fd;
+	int32_t nstype; /* CLONE_NEW* */
+};
+
+/* One fd to hand to the executed program: src is dup2'ed onto dst (dst loses CLOEXEC). */
+struct hutch_fd_map {
+	int32_t src;
+	int32_t dst;
+};
+
+/* plan->flags */
+#define HUTCH_SPAWN_NO_CLONE3 0x1u  /* use raw clone(2) even where clone3 exists */
+#define HUTCH_SPAWN_TWO_STAGE 0x2u  /* join in an intermediate child, then clone the final
+                                     * child with clone_flags: joining a pid namespace takes
+                                     * effect for children only, and joining before creating
+                                     * a user namespace keeps the runtime's privileges */
+
+#define HUTCH_SPAWN_VFORK 0x4u      /* clone(CLONE_VM|CLONE_VFORK) on a separate stack: no copy
+                                     * of the caller's page tables (a large heap makes a fork
+                                     * cost milliseconds); the caller is suspended until the
+                                     * child execs, so no sync fd, no TWO_STAGE, no CLONE_NEWTIME */
+
+#define HUTCH_SPAWN_MAX_JOINS 16
+#define HUTCH_SPAWN_MAX_FD_MAPS 64
+
+/* The exit status of a child that failed before execve (after reporting on error_fd). */
+#define HUTCH_SPAWN_CHILD_FAILED 127
+
+struct hutch_spawn_plan {
+	uint64_t clone_flags;                /* CLONE_NEW* namespaces to create */
+	uint32_t flags;                      /* HUTCH_SPAWN_* */
+	int32_t join_count;
+	const struct hutch_ns_join *joins;   /* setns in this order */
+	int32_t fd_map_count;
+	int32_t sync_fd;                     /* read one byte before exec; EOF aborts; -1: none */
+	const struct hutch_fd_map *fd_maps;
+	int32_t error_fd;                    /* write end of a pipe; the child reports failures */
+	int32_t exec_fd;                     /* >= 0: execveat(exec_fd, "", AT_EMPTY_PATH) */
+	const char *path;                    /* execve path (and the name in error messages) */
+	char *const *argv;                   /* NULL-terminated */
+	char *const *envp;                   /* NULL-terminated */
+};
+
+/* What a child writes to error_fd when a step fails (one write, 12 bytes < PIPE_BUF). */
+struct hutch_spawn_report {
+	int32_t step;  /* HUTCH_STEP_* */
+	int32_t index; /* the join or fd map that failed, else -1 */
+	int32_t err;   /* errno (ECANCELED: the sync fd reached EOF without a byte) */
+};
+
+#define HUTCH_STEP_SIGNALS 1
+#define HUTCH_STEP_SETNS 2
+#define HUTCH_STEP_CLONE 3   /* the final child's clone in TWO_STAGE */
+#define HUTCH_STEP_FD_MAP 4
+#define HUTCH_STEP_CLOSE_FDS 5
+#define HUTCH_STEP_SYNC 6
+#define HUTCH_STEP_EXEC 7
+
+/* Returns the pid of the child that will execve (> 0), or -errno. *out_pidfd gets a
+ * pidfd for it, or -1 on kernels without pidfds. -ECHILD in TWO_STAGE means the
+ * intermediate failed: its report is in the error pipe. */
+int hutch_spawn(const struct hutch_spawn_plan *plan, int *out_pidfd);
+
+/* ---- fixed-arity wrappers (wrappers.c) ---------------------------------- */
+
+/* openat(2) with a mode (defined in mount.c, declared in mount.h: hutch_openat). */
+int hutch_pidfd_open(int pid, unsigned int flags);
+int hutch_pidfd_send_signal(int pidfd, int sig);
+/* waitid(idtype, id, options); fills the child's pid (0 with WNOHANG and nothing to
+ * report), si_code (CLD_EXITED, CLD_KILLED, ...) and si_status. Returns 0 or -errno. */
+int hutch_waitid(int idtype, int id, int options, int *out_pid, int *out_code, int *out_status);
 
 #endif

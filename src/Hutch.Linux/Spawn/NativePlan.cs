@@ -1,0 +1,129 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Hutch.Linux.Interop;
+
+namespace Hutch.Linux.Spawn;
+
+/// <summary>
+/// A SpawnPlan laid out in one native block (the hutch_spawn_plan, its arrays, every string),
+/// built before hutch_spawn: the child reads only this block, never the managed heap.
+/// Holds a reference on every SafeFd the plan names until disposed.
+/// </summary>
+internal sealed unsafe class NativePlan : IDisposable
+{
+    private readonly List<SafeFd> _referenced = [];
+    private byte* _block;
+
+    public NativePlan(SpawnPlan plan, IReadOnlyList<NamespaceJoin> joins, SafeFd errorWrite)
+    {
+        var argv = plan.EffectiveArgv;
+        var envp = plan.Envp;
+        var stringBytes = Utf8Size(plan.Path) + argv.Sum(Utf8Size) + envp.Sum(Utf8Size);
+        var size = sizeof(Libc.HutchSpawnPlan)
+            + joins.Count * sizeof(Libc.HutchNsJoin)
+            + plan.Fds.Count * sizeof(Libc.HutchFdMap)
+            + (argv.Count + 1 + envp.Count + 1) * sizeof(nint)
+            + stringBytes;
+        _block = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        try
+        {
+            Plan = Fill(plan, joins, errorWrite, argv, envp);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public Libc.HutchSpawnPlan* Plan { get; }
+
+    private Libc.HutchSpawnPlan* Fill(SpawnPlan plan, IReadOnlyList<NamespaceJoin> joins, SafeFd errorWrite,
+        IReadOnlyList<string> argv, IReadOnlyList<string> envp)
+    {
+        var cursor = _block;
+
+        var nativePlan = (Libc.HutchSpawnPlan*)Take(ref cursor, sizeof(Libc.HutchSpawnPlan));
+        var nativeJoins = (Libc.HutchNsJoin*)Take(ref cursor, joins.Count * sizeof(Libc.HutchNsJoin));
+        var maps = (Libc.HutchFdMap*)Take(ref cursor, plan.Fds.Count * sizeof(Libc.HutchFdMap));
+        var argvArray = (nint*)Take(ref cursor, (argv.Count + 1) * sizeof(nint));
+        var envpArray = (nint*)Take(ref cursor, (envp.Count + 1) * sizeof(nint));
+
+        for (var i = 0; i < joins.Count; i++)
+        {
+            nativeJoins[i] = new Libc.HutchNsJoin { Fd = Reference(joins[i].Fd), NsType = (int)joins[i].Kind };
+        }
+        for (var i = 0; i < plan.Fds.Count; i++)
+        {
+            maps[i] = new Libc.HutchFdMap { Src = Reference(plan.Fds[i].Source), Dst = plan.Fds[i].Target };
+        }
+        var path = PutString(ref cursor, plan.Path);
+        for (var i = 0; i < argv.Count; i++)
+        {
+            argvArray[i] = PutString(ref cursor, argv[i]);
+        }
+        for (var i = 0; i < envp.Count; i++)
+        {
+            envpArray[i] = PutString(ref cursor, envp[i]);
+        }
+
+        *nativePlan = new Libc.HutchSpawnPlan
+        {
+            CloneFlags = plan.CloneFlags,
+            Flags = (plan.AvoidClone3 ? Libc.HUTCH_SPAWN_NO_CLONE3 : 0) | (plan.TwoStage ? Libc.HUTCH_SPAWN_TWO_STAGE : 0)
+                | (plan.Vfork ? Libc.HUTCH_SPAWN_VFORK : 0),
+            JoinCount = joins.Count,
+            Joins = joins.Count > 0 ? (nint)nativeJoins : 0,
+            FdMapCount = plan.Fds.Count,
+            FdMaps = plan.Fds.Count > 0 ? (nint)maps : 0,
+            SyncFd = plan.SyncFd is null ? -1 : Reference(plan.SyncFd),
+            ErrorFd = Reference(errorWrite),
+            ExecFd = plan.ExecFd is null ? -1 : Reference(plan.ExecFd),
+            Path = path,
+            Argv = (nint)argvArray,
+            Envp = (nint)envpArray,
+        };
+        return nativePlan;
+    }
+
+    public void Dispose()
+    {
+        foreach (var fd in _referenced)
+        {
+            fd.DangerousRelease();
+        }
+        _referenced.Clear();
+        if (_block != null)
+        {
+            NativeMemory.Free(_block);
+            _block = null;
+        }
+    }
+
+    private static int Utf8Size(string value) => Encoding.UTF8.GetByteCount(value) + 1;
+
+    private static byte* Take(ref byte* cursor, int bytes)
+    {
+        var start = cursor;
+        cursor += bytes;
+        return start;
+    }
+
+    private static nint PutString(ref byte* cursor, string value)
+    {
+        var length = Encoding.UTF8.GetBytes(value, new Span<byte>(cursor, Utf8Size(value)));
+        var start = cursor;
+        cursor[length] = 0;
+        cursor += length + 1;
+        return (nint)start;
+    }
+
+    /// <summary>Keeps <paramref name="fd"/> open (no concurrent Dispose can close it) until this plan is disposed.</summary>
+    private int Reference(SafeFd fd)
+    {
+        var added = false;
+        fd.DangerousAddRef(ref added);
+        _referenced.Add(fd);
+        return fd.Fd;
+    }
+}

@@ -1,0 +1,135 @@
+using Hutch.Linux.Interop;
+using Hutch.Linux.Namespaces;
+
+namespace Hutch.Linux.Spawn;
+
+/// <summary>
+/// What a spawned child does between clone and execve, decided here in C# and executed by
+/// native hutch_spawn: create <see cref="NewNamespaces"/> (clone flags), join
+/// <see cref="JoinNamespaces"/> (in <see cref="NamespaceKinds.JoinOrder"/>: user first, mount
+/// last), pass <see cref="Fds"/>, close every other fd above 2, wait for one byte on
+/// <see cref="SyncFd"/>, then execve <see cref="Path"/> (or execveat <see cref="ExecFd"/>).
+/// The plan does not own the fds it names; they must stay open until Spawn returns.
+/// </summary>
+internal sealed class SpawnPlan
+{
+    /// <summary>The program; with <see cref="ExecFd"/> set, only its name in errors.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>argv, argv[0] included; empty means [Path].</summary>
+    public IReadOnlyList<string> Argv { get; init; } = [];
+
+    /// <summary>The environment as "NAME=value" entries (nothing is inherited).</summary>
+    public IReadOnlyList<string> Envp { get; init; } = [];
+
+    public IReadOnlyCollection<NamespaceKind> NewNamespaces { get; init; } = [];
+
+    public IReadOnlyList<NamespaceJoin> JoinNamespaces { get; init; } = [];
+
+    /// <summary>
+    /// The child's end of a sync channel: it reads one byte before execve; EOF makes it
+    /// exit without exec. Null: exec at once, and Spawn returns only after execve succeeded.
+    /// </summary>
+    public SafeFd? SyncFd { get; init; }
+
+    public IReadOnlyList<FdMapping> Fds { get; init; } = [];
+
+    /// <summary>Exec this fd (execveat AT_EMPTY_PATH) instead of <see cref="Path"/>: a sealed copy of a binary.</summary>
+    public SafeFd? ExecFd { get; init; }
+
+    /// <summary>Use clone(2) even where clone3 exists (a seccomp filter that denies clone3 with EPERM).</summary>
+    public bool AvoidClone3 { get; init; }
+
+    internal ulong CloneFlags => NewNamespaces.Aggregate(0UL, (flags, kind) => flags | kind.CloneFlag());
+
+    /// <summary>The joins in the order the child performs them.</summary>
+    internal IReadOnlyList<NamespaceJoin> OrderedJoins =>
+        [.. JoinNamespaces.OrderBy(join => IndexOf(NamespaceKinds.JoinOrder, join.Kind))];
+
+    /// <summary>
+    /// Join in an intermediate child, then clone the final one: a joined pid namespace holds
+    /// only children of the joiner, and a new user namespace created before joining would
+    /// drop the privileges the joins need (runc and crun also join first, then create).
+    /// </summary>
+    internal bool TwoStage => JoinNamespaces.Any(join => join.Kind == NamespaceKind.Pid)
+        || (JoinNamespaces.Count > 0 && NewNamespaces.Contains(NamespaceKind.User));
+
+    /// <summary>
+    /// Share the caller's memory and suspend it until the child execs (posix_spawn's way):
+    /// copying a large managed heap's page tables makes a fork cost milliseconds. Not with
+    /// a sync fd (the caller could not release the child), two stages, or a user or time
+    /// namespace to join or a time namespace to create (the kernel refuses those to a
+    /// process sharing its memory).
+    /// </summary>
+    internal bool Vfork => SyncFd is null && !TwoStage && !AvoidClone3
+        && !NewNamespaces.Contains(NamespaceKind.Time)
+        && !JoinNamespaces.Any(join => join.Kind is NamespaceKind.User or NamespaceKind.Time);
+
+    internal IReadOnlyList<string> EffectiveArgv => Argv.Count > 0 ? Argv : [Path];
+
+    /// <summary>Throws ArgumentException for a plan the kernel would reject or misread.</summary>
+    internal void Validate()
+    {
+        CheckString(Path, nameof(Path));
+        if (Path.Length == 0)
+        {
+            throw new ArgumentException("spawn: the executable path is empty", nameof(Path));
+        }
+        foreach (var arg in EffectiveArgv)
+        {
+            CheckString(arg, nameof(Argv));
+        }
+        foreach (var entry in Envp)
+        {
+            CheckString(entry, nameof(Envp));
+        }
+        if (JoinNamespaces.Count > Libc.HUTCH_SPAWN_MAX_JOINS)
+        {
+            throw new ArgumentException($"spawn {Path}: {JoinNamespaces.Count} namespaces to join, at most {Libc.HUTCH_SPAWN_MAX_JOINS}", nameof(JoinNamespaces));
+        }
+        var joined = new HashSet<NamespaceKind>();
+        foreach (var join in JoinNamespaces)
+        {
+            if (!joined.Add(join.Kind))
+            {
+                throw new ArgumentException($"spawn {Path}: two {join.Kind.OciName()} namespaces to join", nameof(JoinNamespaces));
+            }
+            if (NewNamespaces.Contains(join.Kind))
+            {
+                throw new ArgumentException($"spawn {Path}: the {join.Kind.OciName()} namespace is both new and joined ({join.Source})", nameof(JoinNamespaces));
+            }
+        }
+        if (Fds.Count > Libc.HUTCH_SPAWN_MAX_FD_MAPS)
+        {
+            throw new ArgumentException($"spawn {Path}: {Fds.Count} fds to pass, at most {Libc.HUTCH_SPAWN_MAX_FD_MAPS}", nameof(Fds));
+        }
+        if (Fds.Select(map => map.Target).Distinct().Count() != Fds.Count || Fds.Any(map => map.Target < 0))
+        {
+            throw new ArgumentException($"spawn {Path}: fd targets must be distinct and >= 0", nameof(Fds));
+        }
+        if (AvoidClone3 && NewNamespaces.Contains(NamespaceKind.Time))
+        {
+            throw new ArgumentException($"spawn {Path}: a new time namespace needs clone3", nameof(AvoidClone3));
+        }
+    }
+
+    private static void CheckString(string value, string what)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"spawn: {what} contains a NUL byte: {value.Replace('\0', '?')}", what);
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<NamespaceKind> order, NamespaceKind kind)
+    {
+        for (var i = 0; i < order.Count; i++)
+        {
+            if (order[i] == kind)
+            {
+                return i;
+            }
+        }
+        return order.Count;
+    }
+}

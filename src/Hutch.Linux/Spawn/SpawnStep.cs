@@ -1,0 +1,23 @@
+namespace Hutch.Linux.Spawn;
+
+/// <summary>
+/// Where a spawn failed. Signals..Exec are the HUTCH_STEP_* a child reports over the error
+/// pipe (native/hutch_native.h; the ABI test checks the values); the others happen in hutch.
+/// </summary>
+internal enum SpawnStep
+{
+    /// <summary>hutch_spawn itself (the clone, or the pipes around it).</summary>
+    Spawn = 0,
+    Signals = 1,
+    Setns = 2,
+    /// <summary>Cloning the final child after joining (two-stage spawn).</summary>
+    Clone = 3,
+    FdMap = 4,
+    CloseFds = 5,
+    Sync = 6,
+    Exec = 7,
+    /// <summary>Waiting for the child (waitid) or reading its report.</summary>
+    Wait = 100,
+    /// <summary>Sending the child a signal.</summary>
+    Signal = 101,
+}

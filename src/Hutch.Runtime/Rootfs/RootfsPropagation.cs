@@ -37,7 +37,8 @@ internal static class RootfsPropagation
         var parent = MountInfo.Read().FirstOrDefault(e => (ulong)e.Id == st.MountId);
         if (parent is not null && parent.HasPropagation("shared"))
         {
-            Mounter.Mount(null, fd, parent.MountPoint, null, MountFlags.Private, null, "make private the parent mount of the rootfs,");
+            // Propagation changes only apply to a mount's root: name the parent by its mount point.
+            Mounter.MountPath(null, parent.MountPoint, null, MountFlags.Private, null, "make private the parent mount of the rootfs,");
         }
     }
 }

@@ -342,6 +342,26 @@ public class RootfsBuilderTests
         Assert.DoesNotContain("/work", entries);
     }
 
+    [RootTheory]
+    [InlineData("rshared")]
+    [InlineData("rprivate")]
+    [InlineData("slave")]
+    public void Pivot_root_works_with_each_rootfs_propagation(string propagation)
+    {
+        using var bundle = new TestBundle();
+        var config = Config([M("/proc", "proc", "proc")], linux => linux["rootfsPropagation"] = propagation);
+
+        var entries = MountNamespaceThread.Run(() =>
+        {
+            using var builder = Build(bundle, config);
+            builder.FinishAfterPivot();
+            return Directory.GetFileSystemEntries("/").Order().ToList();
+        });
+
+        Assert.Contains("/bin", entries);
+        Assert.DoesNotContain("/work", entries);
+    }
+
     [RootFact]
     public void Hostname_domainname_and_sysctl_are_set_in_the_containers_namespaces()
     {

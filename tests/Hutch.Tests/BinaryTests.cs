@@ -104,6 +104,25 @@ public class BinaryTests
     }
 
     [BinaryFact]
+    public void Spec_rootless_maps_root_to_the_callers_ids_and_netns_adds_a_network_entry()
+    {
+        using var bundle = new TempDirectory();
+        var status = File.ReadAllLines("/proc/self/status");
+        uint Effective(string key) => uint.Parse(
+            status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2],
+            CultureInfo.InvariantCulture);
+
+        var outcome = HutchBinary.Run(bundle.PathName, "spec", "--rootless", "--netns", "/var/run/netns/blue");
+
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var linux = JsonNode.Parse(File.ReadAllText(bundle.File("config.json")))!["linux"]!;
+        Assert.Equal(Effective("Uid:"), (uint)linux["uidMappings"]![0]!["hostID"]!);
+        Assert.Equal(Effective("Gid:"), (uint)linux["gidMappings"]![0]!["hostID"]!);
+        var network = Assert.Single(linux["namespaces"]!.AsArray(), ns => (string?)ns!["type"] == "network");
+        Assert.Equal("/var/run/netns/blue", (string?)network!["path"]);
+    }
+
+    [BinaryFact]
     public void Spec_refuses_to_overwrite_an_existing_config()
     {
         using var bundle = new TempDirectory();

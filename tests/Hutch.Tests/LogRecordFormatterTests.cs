@@ -33,46 +33,4 @@ public class LogRecordFormatterTests
 
         Assert.Equal("time=\"2026-11-27T20:50:00Z\" level=debug msg=\"say \\\"hi\\\"\\nnow\"\n", line);
     }
-
-    [Fact]
-    public void Log_file_gets_the_failure_and_stderr_gets_hutch_prefix()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "hutch-log-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var stderr = new StringWriter();
-            using (var log = CliLog.Open(path, LogFormat.Json, debug: false, stderr, () => Time))
-            {
-                log.Failure("first");
-                log.Debug("not written without --debug");
-                log.Failure("second");
-            }
-
-            Assert.Equal("hutch: first\nhutch: second\n", stderr.ToString().ReplaceLineEndings("\n"));
-            var lines = File.ReadAllLines(path);
-            Assert.Equal(2, lines.Length);
-            Assert.Equal("{\"level\":\"error\",\"msg\":\"second\",\"time\":\"2026-11-27T20:50:00Z\"}", lines[1]);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    [Fact]
-    public void Debug_adds_exception_detail_without_stack_trace()
-    {
-        var stderr = new StringWriter();
-        var cause = new InvalidOperationException("outer", new IOException("inner"));
-        using (var log = CliLog.Open(null, LogFormat.Text, debug: true, stderr, () => Time))
-        {
-            log.Failure("outer", cause);
-        }
-
-        var text = stderr.ToString();
-        Assert.Contains("hutch: outer", text, StringComparison.Ordinal);
-        Assert.Contains("System.InvalidOperationException: outer", text, StringComparison.Ordinal);
-        Assert.Contains("caused by System.IO.IOException: inner", text, StringComparison.Ordinal);
-        Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
-    }
 }

@@ -85,8 +85,12 @@ internal sealed class CliLog : IDisposable
         {
             try
             {
-                // One write per record: the file is shared with other hutch processes.
-                file.Write(LogRecordFormatter.Format(format, level, message, time));
+                // One write per record, at the current end: the file is shared with other hutch
+                // processes. (FileStream cannot open with O_APPEND; seeking just before the write
+                // keeps the window for a concurrent writer to a few instructions.)
+                var record = LogRecordFormatter.Format(format, level, message, time);
+                file.Seek(0, SeekOrigin.End);
+                file.Write(record);
                 file.Flush();
             }
             catch (IOException e)

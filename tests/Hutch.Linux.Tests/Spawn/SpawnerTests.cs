@@ -240,6 +240,51 @@ public partial class SpawnerTests
         }
     }
 
+    [RootTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_join_works_on_both_native_paths(bool held)
+    {
+        using var netns = new NamedNetns();
+        var join = NamespaceJoin.Open(NamespaceKind.Network, netns.Path);
+        using (join.Fd)
+        {
+            var plan = new SpawnPlan { Path = "/bin/readlink", Argv = ["readlink", "/proc/self/ns/net"], JoinNamespaces = [join] };
+            if (!held)
+            {
+                Assert.True(plan.Vfork);
+                var (output, status) = Capture(plan);
+                Assert.Equal(0, status.ExitCode);
+                Assert.Equal(netns.Identity, output.Trim());
+                return;
+            }
+            using var sync = new SyncPipe();
+            var heldPlan = new SpawnPlan { Path = plan.Path, Argv = plan.Argv, JoinNamespaces = [join], SyncFd = sync.ChildEnd };
+            Assert.False(heldPlan.Vfork);
+            using var process = Spawner.Spawn(heldPlan);
+            sync.ChildEnd.Dispose();
+            Assert.Equal(netns.Identity, NamespaceOf(process.Pid, NamespaceKind.Network));
+            sync.Release();
+            process.WaitForExec();
+            Assert.Equal(0, WaitWithDeadline(process).ExitCode);
+        }
+    }
+
+    [RootFact]
+    public void A_new_user_namespace_without_a_map_runs_the_program_as_the_overflow_uid()
+    {
+        var (output, status) = Capture(new SpawnPlan
+        {
+            Path = "/bin/sh",
+            Argv = ["sh", "-c", "id -u; readlink /proc/self/ns/user"],
+            NewNamespaces = [NamespaceKind.User, NamespaceKind.Network],
+        });
+        Assert.Equal(0, status.ExitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("65534", lines[0]);
+        Assert.NotEqual(OwnNamespace(NamespaceKind.User), lines[1]);
+    }
+
     [RootFact]
     public void Joining_a_pid_namespace_puts_the_program_itself_inside_it()
     {

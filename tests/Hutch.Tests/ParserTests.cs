@@ -313,6 +313,24 @@ public class ParserTests
     }
 
     [Fact]
+    public void A_flag_never_takes_the_next_argument_as_its_value()
+    {
+        Assert.Equal(new DeleteRequest("true", true), root.Delete.Bind(Parse("delete", "--force", "true").Result));
+        Assert.Equal(new DeleteRequest("false", true), root.Delete.Bind(Parse("delete", "-f", "false").Result));
+        Assert.Equal(new KillRequest("true", "9", true), root.Kill.Bind(Parse("kill", "--all", "true", "9").Result));
+        var exec = root.Exec.Bind(Parse("exec", "--detach", "true", "sh").Result);
+        Assert.Equal(("true", true), (exec.Id, exec.Detach));
+        Assert.Equal(["sh"], exec.Args);
+    }
+
+    [Fact]
+    public void A_flag_value_is_given_with_equals()
+    {
+        Assert.Equal(new DeleteRequest("ID", false), root.Delete.Bind(Parse("delete", "--force=false", "ID").Result));
+        Assert.True(root.Globals.Bind(Parse("--debug=true", "state", "ID").Result).Debug);
+    }
+
+    [Fact]
     public void An_id_starting_with_at_is_not_a_response_file()
     {
         Assert.Equal("@ctr", root.State.Bind(Parse("state", "@ctr").Result).Id);

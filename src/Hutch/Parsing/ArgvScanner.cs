@@ -12,6 +12,8 @@ namespace Hutch.Parsing;
 /// <item>Commands that pass everything after the container id through (`exec ID sh -c ls`,
 /// `ps ID -ef`; runc's SkipArgReorder). The scanner inserts "--" after the id so the rest is
 /// never read as hutch's flags.</item>
+/// <item>Flags followed by "true"/"false": Go's bool flags never take the next argument, while
+/// System.CommandLine would. The scanner attaches "=true" to such a flag.</item>
 /// </list>
 /// It walks the same command tree System.CommandLine uses, so the two cannot drift apart.
 /// </summary>
@@ -38,6 +40,14 @@ internal static class ArgvScanner
             }
             if (LooksLikeOption(token))
             {
+                if (FindOption(path, token) is { } flag && !TakesValue(flag) && flag.Arity.MaximumNumberOfValues > 0)
+                {
+                    // Go's bool flags never take the next argument; System.CommandLine would take a
+                    // following "true"/"false" (`delete --force true` must delete container "true").
+                    output.Add(i + 1 < args.Count && bool.TryParse(args[i + 1], out _) ? token + "=true" : token);
+                    i++;
+                    continue;
+                }
                 var consumed = MatchOption(path, args, i);
                 if (consumed == 0)
                 {
@@ -127,20 +137,9 @@ internal static class ArgvScanner
         return 0;
     }
 
-    /// <summary>Tokens after the option that System.CommandLine gives it: one for a value option;
-    /// for a flag, one only when it is "true" or "false" (as System.CommandLine does).</summary>
-    private static int ValueTokens(Option option, IReadOnlyList<string> args, int next)
-    {
-        if (next >= args.Count)
-        {
-            return 0;
-        }
-        if (TakesValue(option))
-        {
-            return 1;
-        }
-        return option.Arity.MaximumNumberOfValues > 0 && bool.TryParse(args[next], out _) ? 1 : 0;
-    }
+    /// <summary>Tokens after the option that are its value: one for a value option, none for a flag.</summary>
+    private static int ValueTokens(Option option, IReadOnlyList<string> args, int next) =>
+        next < args.Count && TakesValue(option) ? 1 : 0;
 
     private static bool TakesValue(Option option) =>
         option.Arity.MinimumNumberOfValues > 0 && option.ValueType != typeof(bool);

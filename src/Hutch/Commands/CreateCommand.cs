@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
 
@@ -66,7 +67,7 @@ internal sealed class CreateCommand : Command
         Options.Add(NoNewKeyring);
         Options.Add(PreserveFds);
         Arguments.Add(ContainerId);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Error));
     }
 
     internal CreateRequest Bind(ParseResult result) => new(
@@ -80,7 +81,11 @@ internal sealed class CreateCommand : Command
         NoNewKeyring: result.GetValue(NoNewKeyring),
         PreserveFds: result.GetValue(PreserveFds));
 
-    private static int Run(CreateRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(CreateRequest request, GlobalSettings globals, TextWriter error)
+    {
+        using var created = Create.Run(request.ToOptions(globals, error));
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `create` was asked. Bundle null: the current directory.</summary>
@@ -93,4 +98,20 @@ internal sealed record CreateRequest(
     string? PidFile,
     bool NoPivot,
     bool NoNewKeyring,
-    int PreserveFds);
+    int PreserveFds)
+{
+    internal CreateOptions ToOptions(GlobalSettings globals, TextWriter error) => new()
+    {
+        Root = globals.Root,
+        Id = Id,
+        Bundle = Bundle,
+        ConfigPath = Config,
+        ConsoleSocket = ConsoleSocket,
+        PidFile = PidFile,
+        NoPivot = NoPivot,
+        NoNewKeyring = NoNewKeyring,
+        PreserveFds = PreserveFds,
+        Warn = message => error.WriteLine("hutch: warning: " + message),
+        Debug = globals.Debug ? message => error.WriteLine("hutch: debug: " + message) : null,
+    };
+}

@@ -18,14 +18,18 @@ internal sealed class DeleteCommand : Command
     {
         Options.Add(Force);
         Arguments.Add(ContainerId);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Error));
     }
 
     internal DeleteRequest Bind(ParseResult result) => new(
         Id: result.GetRequiredValue(ContainerId),
         Force: result.GetValue(Force));
 
-    private static int Run(DeleteRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(DeleteRequest request, GlobalSettings globals, TextWriter error)
+    {
+        Hutch.Runtime.Lifecycle.Delete.Run(globals.Root, request.Id, request.Force, message => error.WriteLine("hutch: warning: " + message));
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `delete` was asked.</summary>

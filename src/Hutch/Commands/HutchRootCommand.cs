@@ -69,6 +69,7 @@ internal sealed class HutchRootCommand : RootCommand
         Features = Add(new FeaturesCommand());
         Checkpoint = Add(new CheckpointCommand());
         Restore = Add(new RestoreCommand());
+        Add(new InitCommand());
 
         // `hutch` alone shows the help, as runc does.
         SetAction(result => new HelpAction().Invoke(result));

@@ -36,7 +36,11 @@ internal sealed class KillCommand : Command
         Signal: result.GetValue(Signal) ?? DefaultSignal,
         All: result.GetValue(All));
 
-    private static int Run(KillRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(KillRequest request, GlobalSettings globals)
+    {
+        Hutch.Runtime.Lifecycle.Kill.Run(globals.Root, request.Id, request.Signal, request.All);
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `kill` was asked. Signal is as given (name or number), not yet resolved.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
 
@@ -24,14 +25,18 @@ internal sealed class ListCommand : Command
         Options.Add(Format);
         Options.Add(Quiet);
         OutputFormats.AcceptTableOrJson(Format);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Output));
     }
 
     internal ListRequest Bind(ParseResult result) => new(
         Format: result.GetValue(Format) ?? OutputFormats.Table,
         Quiet: result.GetValue(Quiet));
 
-    private static int Run(ListRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(ListRequest request, GlobalSettings globals, TextWriter output)
+    {
+        output.Write(ListContainers.Render(globals.Root, request.Format, request.Quiet));
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `list` was asked. Format is "table" or "json".</summary>

@@ -85,7 +85,7 @@ internal sealed class RunCommand : Command
         Options.Add(NoNewKeyring);
         Options.Add(PreserveFds);
         Arguments.Add(ContainerId);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Error));
     }
 
     internal RunRequest Bind(ParseResult result) => new(
@@ -102,7 +102,8 @@ internal sealed class RunCommand : Command
         NoNewKeyring: result.GetValue(NoNewKeyring),
         PreserveFds: result.GetValue(PreserveFds));
 
-    private static int Run(RunRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(RunRequest request, GlobalSettings globals, TextWriter error) =>
+        Hutch.Runtime.Lifecycle.Run.Execute(request.ToCreate().ToOptions(globals, error), request.Detach, request.Keep);
 }
 
 /// <summary>What `run` was asked. Bundle null: the current directory.</summary>
@@ -118,4 +119,8 @@ internal sealed record RunRequest(
     bool NoSubreaper,
     bool NoPivot,
     bool NoNewKeyring,
-    int PreserveFds);
+    int PreserveFds)
+{
+    internal CreateRequest ToCreate() =>
+        new(Id, Bundle, Config, ConsoleSocket, PidfdSocket, PidFile, NoPivot, NoNewKeyring, PreserveFds);
+}

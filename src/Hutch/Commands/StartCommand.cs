@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
 
@@ -17,7 +18,11 @@ internal sealed class StartCommand : Command
 
     internal StartRequest Bind(ParseResult result) => new(Id: result.GetRequiredValue(ContainerId));
 
-    private static int Run(StartRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(StartRequest request, GlobalSettings globals)
+    {
+        Start.Run(globals.Root, request.Id);
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `start` was asked.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
 
@@ -12,12 +13,16 @@ internal sealed class StateCommand : Command
     internal StateCommand(GlobalOptions globals) : base(CommandName, "print the container's OCI state as JSON")
     {
         Arguments.Add(ContainerId);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Output));
     }
 
     internal StateRequest Bind(ParseResult result) => new(Id: result.GetRequiredValue(ContainerId));
 
-    private static int Run(StateRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(StateRequest request, GlobalSettings globals, TextWriter output)
+    {
+        output.WriteLine(StateQuery.Run(globals.Root, request.Id));
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `state` was asked.</summary>

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using Hutch.Linux;
+using Hutch.Linux.Interop;
+using Hutch.Runtime.Hooks;
+using Hutch.Runtime.Rootfs;
+using Hutch.Runtime.State;
+using Hutch.Spec;
+
+namespace Hutch.Runtime.Init;
+
+/// <summary>
+/// `hutch init`: the container's init, run from the sealed copy inside the container's
+/// namespaces (InitProtocol.cs draws the whole exchange). It never prints: stdio belong to the
+/// container; every failure goes back to the parent (before ready) or to `start` through the
+/// exec fifo (after it).
+/// </summary>
+internal static class InitProcess
+{
+    /// <summary>The init's exit status; when all goes well it never returns (execve).</summary>
+    public static int Run()
+    {
+        var fdText = Environment.GetEnvironmentVariable(InitChannel.FdVariable);
+        if (!int.TryParse(fdText, NumberStyles.None, CultureInfo.InvariantCulture, out var socketFd))
+        {
+            Console.Error.WriteLine("hutch: `hutch init` is the container's init, started by `hutch create`; do not run it by hand");
+            return 1;
+        }
+
+        InitBootstrap boot;
+        ContainerConfig config;
+        SafeFd fifo;
+        string? executable = null;
+        using (var channel = new InitChannel(new SafeFd(socketFd)))
+        {
+            try
+            {
+                boot = channel.Receive() as InitBootstrap ?? throw new InitException("the init did not get its bootstrap message first");
+                config = ConfigJson.Parse(Encoding.UTF8.GetBytes(boot.ConfigJson));
+                var rc = Libc.OpenAt(null, boot.ExecFifoPath, Libc.O_PATH, 0, out fifo);
+                if (rc < 0)
+                {
+                    throw new InitException($"open the exec fifo {boot.ExecFifoPath}: {Errno.Describe(-rc)}");
+                }
+                using var rootfs = boot.MountNamespace
+                    ? new RootfsBuilder(config, boot.Rootfs, new RootfsOptions { NoPivot = boot.NoPivot, Bundle = boot.Bundle, BindDevices = boot.UserNamespace })
+                    : null;
+                rootfs?.Prepare();
+
+                channel.Send(new InitRunHooks());
+                switch (channel.Receive())
+                {
+                    case InitHooksDone:
+                        break;
+                    case InitError:
+                        return 1; // the parent failed and reports it
+                    case var other:
+                        throw new InitException($"expected hooksDone from the parent, got {other?.GetType().Name ?? "end of stream"}");
+                }
+
+                HookRunner.RunAll(config.Hooks, HookPhase.CreateContainer, OciState(boot, config, ContainerStatus.Creating));
+                if (rootfs is not null)
+                {
+                    rootfs.PivotRoot();
+                    rootfs.FinishAfterPivot();
+                }
+                else
+                {
+                    UtsNames.Set(config.Hostname, config.Domainname);
+                }
+                if (config.Process is not null)
+                {
+                    executable = MinimalLauncher.Resolve(config.Process);
+                }
+                channel.Send(new InitReady());
+            }
+#pragma warning disable CA1031 // every failure of the init goes back to the parent as its create error
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                TrySend(channel, e.Message);
+                return 1;
+            }
+        }
+
+        return WaitForStartAndExec(boot, config, fifo, executable);
+    }
+
+    /// <summary>Blocks on exec.fifo until `start`, then startContainer hooks and execve.</summary>
+    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, string? executable)
+    {
+        // Reopen the fifo (opened O_PATH before pivot_root) for writing: blocks until start reads.
+        var reopen = "/proc/self/fd/" + fifoPath.Fd.ToString(CultureInfo.InvariantCulture);
+        var rc = Libc.OpenAt(null, reopen, Libc.O_WRONLY, 0, out var fifo);
+        fifoPath.Dispose();
+        if (rc < 0)
+        {
+            return 1; // start sees no byte and a dead init
+        }
+        using (fifo)
+        {
+            if (Libc.Write(fifo, "0"u8) != 1)
+            {
+                return 1;
+            }
+            try
+            {
+                HookRunner.RunAll(config.Hooks, HookPhase.StartContainer, OciState(boot, config, ContainerStatus.Created));
+                if (config.Process is null || executable is null)
+                {
+                    throw new InitException($"container {boot.Id} has no process to start: config.json has no \"process\"");
+                }
+                MinimalLauncher.Exec(config.Process, executable, boot.PreservedFds, boot.ListenFds);
+                return 1; // not reached: Exec returns only by throwing
+            }
+#pragma warning disable CA1031 // reported to `start` through the fifo
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Libc.Write(fifo, Encoding.UTF8.GetBytes(e.Message));
+                return 1;
+            }
+        }
+    }
+
+    private static byte[] OciState(InitBootstrap boot, ContainerConfig config, ContainerStatus status) =>
+        StateJson.ToOciJsonUtf8(new ContainerState
+        {
+            OciVersion = DefaultConfig.OciVersion,
+            Id = boot.Id,
+            Status = status,
+            Pid = boot.HostPid,
+            Bundle = boot.Bundle,
+            Annotations = config.Annotations,
+            Rootfs = boot.Rootfs,
+        }, status);
+
+    private static void TrySend(InitChannel channel, string message)
+    {
+        try
+        {
+            channel.Send(new InitError { Message = message });
+        }
+        catch (InitException)
+        {
+            // The parent is gone; it reports the init's exit.
+        }
+    }
+}

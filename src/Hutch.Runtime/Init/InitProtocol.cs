@@ -1,0 +1,188 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hutch.Linux;
+using Hutch.Linux.Interop;
+
+namespace Hutch.Runtime.Init;
+
+// The create parent and the container's init talk over one AF_UNIX stream socketpair: the
+// init's end is mapped to fd N in the child (N = 3 + the preserved fds; the init reads N from
+// _HUTCH_INITFD). Each message is a 4-byte little-endian length and one JSON object whose
+// "type" names it. Every error in the init travels back as an InitError and becomes create's
+// error, text unchanged.
+//
+//   hutch create (parent, host namespaces)              hutch init (child, container namespaces)
+//   ---------------------------------------             ----------------------------------------
+//   claim <root>/<id>, exec.fifo, config.json copy
+//   sealed memfd copy of hutch, socketpair, sync pipe
+//   Spawner.Spawn(new + joined namespaces) ------------> clone; setns (user first); held on sync fd
+//   uid_map / gid_map (user namespace)
+//   [cgroups: issue 5]  [net devices: NetDevices mover]
+//   SyncPipe.Release() --------------------------------> execveat(memfd, "hutch init")
+//   InitBootstrap {config, bundle, rootfs, fifo, ...} -> RootfsBuilder.Prepare (mounts, /dev)
+//                     <------------------------------- InitRunHooks (prestart + createRuntime)
+//   run the hooks (runtime namespace, state on stdin)
+//   InitHooksDone  ------------------------------------> createContainer hooks
+//                                                        PivotRoot, FinishAfterPivot
+//                                                        resolve the process's executable
+//                     <------------------------------- InitReady            (or InitError any time)
+//   state.json (created), --pid-file; exit 0             open exec.fifo for writing: blocks until
+//                                                        `hutch start` opens it for reading
+//   hutch start: read 1 byte  <----------------------- write "0"; startContainer hooks; execve
+//                read to EOF  <----------------------- (an error text instead of EOF when the
+//                                                        hooks or the exec failed)
+//   poststart hooks, state.json (running)
+
+/// <summary>One message of the create/init protocol (the diagram above).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(InitBootstrap), "bootstrap")]
+[JsonDerivedType(typeof(InitRunHooks), "runHooks")]
+[JsonDerivedType(typeof(InitHooksDone), "hooksDone")]
+[JsonDerivedType(typeof(InitReady), "ready")]
+[JsonDerivedType(typeof(InitError), "error")]
+internal abstract class InitMessage;
+
+/// <summary>Parent to init, first: everything the init needs (never through the environment).</summary>
+internal sealed class InitBootstrap : InitMessage
+{
+    public required string Id { get; init; }
+
+    /// <summary>config.json as read and validated by the parent.</summary>
+    public required string ConfigJson { get; init; }
+
+    public required string Bundle { get; init; }
+
+    /// <summary>The absolute rootfs path on the host.</summary>
+    public required string Rootfs { get; init; }
+
+    public bool NoPivot { get; init; }
+
+    /// <summary>&lt;root&gt;/&lt;id&gt;/exec.fifo: the init blocks on it until `start`.</summary>
+    public required string ExecFifoPath { get; init; }
+
+    /// <summary>&lt;root&gt;/&lt;id&gt;.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The init's pid in the runtime's pid namespace (the OCI state's pid for hooks).</summary>
+    public int HostPid { get; init; }
+
+    /// <summary>The fds 3 .. 3+n-1 the process inherits (LISTEN_FDS + --preserve-fds).</summary>
+    public int PreservedFds { get; init; }
+
+    /// <summary>LISTEN_FDS to pass to the process (null: none).</summary>
+    public int? ListenFds { get; init; }
+
+    /// <summary>The init has a user namespace of its own: device nodes are bind-mounted.</summary>
+    public bool UserNamespace { get; init; }
+
+    /// <summary>The init has a mount namespace of its own (else the rootfs is not built).</summary>
+    public bool MountNamespace { get; init; }
+}
+
+/// <summary>Init to parent: the mounts are ready; run prestart and createRuntime hooks now.</summary>
+internal sealed class InitRunHooks : InitMessage;
+
+/// <summary>Parent to init: the hooks ran.</summary>
+internal sealed class InitHooksDone : InitMessage;
+
+/// <summary>Init to parent: the container is created; the init now waits on exec.fifo.</summary>
+internal sealed class InitReady : InitMessage;
+
+/// <summary>Either way: a step failed; Message is the error as the user sees it.</summary>
+internal sealed class InitError : InitMessage
+{
+    public required string Message { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InitMessage))]
+internal sealed partial class InitProtocolJsonContext : JsonSerializerContext;
+
+/// <summary>One end of the create/init socket: framed, typed messages.</summary>
+internal sealed class InitChannel : IDisposable
+{
+    /// <summary>The environment variable naming the init's socket fd.</summary>
+    public const string FdVariable = "_HUTCH_INITFD";
+
+    private const int MaxMessage = 64 << 20;
+
+    private readonly SafeFd _socket;
+
+    public InitChannel(SafeFd socket) => _socket = socket;
+
+    public SafeFd Socket => _socket;
+
+    public void Send(InitMessage message)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, InitProtocolJsonContext.Default.InitMessage);
+        var frame = new byte[4 + body.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
+        body.CopyTo(frame, 4);
+        var sent = 0;
+        while (sent < frame.Length)
+        {
+            var n = Libc.Write(_socket, frame.AsSpan(sent));
+            if (n < 0)
+            {
+                throw new InitException($"send {Name(message)} over the init socket: {Errno.Describe(-n)}"
+                    + (-n == Errno.EPIPE ? " (the other side is gone)" : ""));
+            }
+            sent += n;
+        }
+    }
+
+    /// <summary>The next message, or null when the other side closed the socket.</summary>
+    public InitMessage? Receive()
+    {
+        Span<byte> header = stackalloc byte[4];
+        if (!ReadExactly(header, allowEof: true))
+        {
+            return null;
+        }
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length is <= 0 or > MaxMessage)
+        {
+            throw new InitException($"the init socket carried a frame of {length} bytes (a protocol error between hutch versions?)");
+        }
+        var body = new byte[length];
+        ReadExactly(body, allowEof: false);
+        try
+        {
+            return JsonSerializer.Deserialize(body, InitProtocolJsonContext.Default.InitMessage)
+                ?? throw new InitException("the init socket carried `null`");
+        }
+        catch (JsonException e)
+        {
+            throw new InitException($"the init socket carried a message hutch cannot read: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private bool ReadExactly(Span<byte> buffer, bool allowEof)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var n = Libc.Read(_socket, buffer[filled..]);
+            if (n < 0)
+            {
+                throw new InitException($"read from the init socket: {Errno.Describe(-n)}");
+            }
+            if (n == 0)
+            {
+                if (allowEof && filled == 0)
+                {
+                    return false;
+                }
+                throw new InitException("the init socket closed in the middle of a message");
+            }
+            filled += n;
+        }
+        return true;
+    }
+
+    private static string Name(InitMessage message) => message.GetType().Name;
+}

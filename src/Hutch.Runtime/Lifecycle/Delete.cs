@@ -1,0 +1,97 @@
+using System.Text;
+using Hutch.Linux.Interop;
+using Hutch.Runtime.Hooks;
+using Hutch.Runtime.State;
+using Hutch.Spec;
+
+namespace Hutch.Runtime.Lifecycle;
+
+/// <summary>
+/// `delete [--force] ID` (runtime.md "Delete"): a container that is not stopped is an error and
+/// stays as it was, unless --force, which SIGKILLs the init and waits for it. Then poststop
+/// hooks (a failure only warns) and the state directory goes. --force on an unknown id succeeds.
+/// Network devices are never touched: a network namespace hutch created ends with the init and
+/// takes the devices in it along (virtual ones are destroyed, physical ones return to the host).
+/// </summary>
+internal static class Delete
+{
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
+
+    public static void Run(string root, string id, bool force, Action<string>? warn = null)
+    {
+        var store = new StateStore(root);
+        if (force && !store.Exists(id))
+        {
+            return;
+        }
+        ContainerLock held;
+        try
+        {
+            held = store.Lock(id);
+        }
+        catch (ContainerNotFoundException) when (force)
+        {
+            return;
+        }
+        using (held)
+        {
+            ContainerState state;
+            try
+            {
+                state = store.Load(id);
+            }
+            catch (ContainerIncompleteException) when (force)
+            {
+                // A create that died before writing state.json (the lock proves it is not running).
+                store.Remove(id);
+                return;
+            }
+            var directory = store.DirectoryOf(id);
+            var status = StatusProbe.Probe(state, directory);
+            if (status != ContainerStatus.Stopped)
+            {
+                if (!force)
+                {
+                    throw new LifecycleException(
+                        $"cannot delete container {id} that is not stopped: it is {status.ToOciString()} (stop it with `hutch kill {id} KILL`, or use `hutch delete --force {id}`)");
+                }
+                using var process = ContainerProcess.Open(state);
+                if (process is not null)
+                {
+                    process.Signal(Libc.SIGKILL);
+                    if (!process.WaitForExit(KillWait))
+                    {
+                        throw new LifecycleException($"container {id}: pid {state.Pid} did not exit within {KillWait.TotalSeconds} s of SIGKILL; nothing was deleted");
+                    }
+                }
+            }
+
+            var hooks = LoadHooks(directory, warn);
+            foreach (var message in HookRunner.RunAllWarnOnly(hooks, HookPhase.Poststop,
+                StateJson.ToOciJsonUtf8(state, ContainerStatus.Stopped, keepPidWhenStopped: true)))
+            {
+                warn?.Invoke(message);
+            }
+            store.Remove(id);
+        }
+    }
+
+    /// <summary>The hooks of the config create copied into the state directory (null when unreadable: warn and go on).</summary>
+    private static Hutch.Spec.Hooks? LoadHooks(string directory, Action<string>? warn)
+    {
+        var path = Path.Combine(directory, "config.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return ConfigJson.Parse(File.ReadAllBytes(path), path).Hooks;
+        }
+        catch (Exception e) when (e is ConfigFormatException or IOException or DecoderFallbackException)
+        {
+            warn?.Invoke($"poststop hooks not run: {e.Message}");
+            return null;
+        }
+    }
+}

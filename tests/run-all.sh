@@ -6,22 +6,30 @@ set -u
 cd "$(dirname "$0")/.."
 results=.tmp/test-results
 rm -rf "$results"; mkdir -p "$results"
-status=0
-dotnet test hutch.sln -c Debug --nologo --filter "Category!=Stress" \
-    --logger "trx" --results-directory "$results" "$@" || status=$?
-passed=0; failed=0; skipped=0; found=0
+failed_runs=0
+if ! dotnet build hutch.sln -c Debug --nologo -v quiet; then
+    echo "tests: the build failed" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
+for project in tests/*/*.Tests.csproj; do
+    name=$(basename "$project" .csproj)
+    # One result file per project (the default names are timestamps and can collide).
+    dotnet test "$project" -c Debug --no-build --nologo --filter "Category!=Stress" \
+        --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" \
+        || failed_runs=$((failed_runs + 1))
+    [ -e "$results/$name.trx" ] || { echo "tests: $name wrote no results" >&2; failed_runs=$((failed_runs + 1)); }
+done
+passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
-    found=1
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
     get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
     passed=$((passed + $(get passed)))
     failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
     skipped=$((skipped + $(get notExecuted)))
 done
-if [ "$found" = 0 ] || { [ "$status" != 0 ] && [ "$failed" = 0 ]; }; then
-    # The build or a test host failed before any result was written: count it.
-    failed=$((failed + 1))
-fi
+# A test host that crashed or a project that wrote no results counts as a failure.
+if [ "$failed_runs" -gt 0 ] && [ "$failed" = 0 ]; then failed=$failed_runs; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

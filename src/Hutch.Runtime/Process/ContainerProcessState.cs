@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hutch.Runtime.State;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// The "container process state" of runtime.md: what the seccomp agent at listenerPath reads

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>CPU lists as cpuset and execCPUAffinity write them ("0-3,7"), to sched_setaffinity masks.</summary>
 internal static class CpuList

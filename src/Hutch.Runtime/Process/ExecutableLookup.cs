@@ -1,7 +1,7 @@
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// process.args[0] to a path, inside the container (the init calls it after pivot_root): a name

@@ -9,7 +9,7 @@ using Hutch.Linux.Seccomp;
 using Hutch.Spec;
 using SpecProcess = Hutch.Spec.Process;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// Turns the current process into the container's process (DESIGN.md 3.5). The init calls:

@@ -2,7 +2,7 @@ using Hutch.Linux.Capabilities;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Seccomp;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// The container process as numbers, ready to apply (from <see cref="ProcessLauncher.Plan"/>):

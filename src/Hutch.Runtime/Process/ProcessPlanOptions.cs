@@ -1,7 +1,7 @@
 using Hutch.Linux.Interop;
 using Hutch.Runtime.State;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>What the caller knows beyond config.json when it plans the container process.</summary>
 internal sealed class ProcessPlanOptions

@@ -4,7 +4,7 @@ using Hutch.Linux.Seccomp;
 using Hutch.Spec;
 using SpecProcess = Hutch.Spec.Process;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// config.json's process (and linux.seccomp, linux.personality) to a <see cref="ProcessPlan"/>:

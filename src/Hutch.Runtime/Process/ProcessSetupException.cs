@@ -1,4 +1,4 @@
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// A step of turning the init into the container's process failed. <see cref="Step"/> names it

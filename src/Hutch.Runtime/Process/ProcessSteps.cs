@@ -6,7 +6,7 @@ using Hutch.Linux.Interop;
 using Hutch.Linux.Mounts;
 using Hutch.Linux.Paths;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// The kernel steps of <see cref="ProcessLauncher.Exec"/>, one method each, applied to the

@@ -1,4 +1,4 @@
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>RLIMIT_* names and their resource numbers (asm-generic: the same on x86-64 and arm64).</summary>
 internal static class RlimitNames

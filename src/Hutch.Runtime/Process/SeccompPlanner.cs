@@ -1,7 +1,7 @@
 using Hutch.Linux.Seccomp;
 using Hutch.Spec;
 
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// linux.seccomp (config-linux.md "Seccomp") to a <see cref="SeccompFilter"/>: actions with

@@ -1,4 +1,4 @@
-namespace Hutch.Runtime.Process;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
 /// process.apparmorProfile and process.selinuxLabel. hutch does not apply LSM labels yet: when

@@ -62,6 +62,7 @@ internal static class ProcessLauncher
     public static void Resolve(ProcessPlan plan)
     {
         SecurityLabels.Check(plan);
+        plan.Capabilities = CapabilityGrant.RestrictToHeld(plan.Capabilities, plan.Warnings);
         plan.ExecutablePath = ExecutableLookup.Find(plan.Args[0], plan.Env, plan.Cwd);
         if (plan.Seccomp is not null && plan.SeccompProgram is null)
         {

@@ -26,7 +26,8 @@ internal sealed class ProcessPlan
     /// <summary>process.user.umask, or runc's 0022 when absent.</summary>
     public uint Umask { get; init; } = 0x12;
 
-    public required PlannedCapabilities Capabilities { get; init; }
+    /// <summary>The five sets; Resolve removes what the runtime itself does not hold (with a warning).</summary>
+    public required PlannedCapabilities Capabilities { get; internal set; }
 
     public IReadOnlyList<PlannedRlimit> Rlimits { get; init; } = [];
 
@@ -58,7 +59,7 @@ internal sealed class ProcessPlan
     public ProcessPlanOptions Options { get; init; } = new();
 
     /// <summary>What the init should log as warnings (unknown capabilities, ...).</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public List<string> Warnings { get; init; } = [];
 
     /// <summary>What the init should log at debug level (ignored labels, skipped syscalls, ...).</summary>
     public List<string> Notes { get; init; } = [];

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
+using Hutch.Linux.Seccomp;
 using Hutch.Runtime.Hooks;
+using Hutch.Runtime.Processes;
 using Hutch.Runtime.Rootfs;
 using Hutch.Runtime.State;
 using Hutch.Spec;
@@ -30,13 +32,15 @@ internal static class InitProcess
         InitBootstrap boot;
         ContainerConfig config;
         SafeFd fifo;
-        string? executable = null;
+        ProcessPlan? plan = null;
         using (var channel = new InitChannel(new SafeFd(socketFd)))
         {
             try
             {
                 boot = channel.Receive() as InitBootstrap ?? throw new InitException("the init did not get its bootstrap message first");
                 config = ConfigJson.Parse(Encoding.UTF8.GetBytes(boot.ConfigJson));
+                // Planned first: a bad capability or rlimit name fails create before any mount.
+                plan = Plan(boot, config);
                 var rc = Libc.OpenAt(null, boot.ExecFifoPath, Libc.O_PATH, 0, out fifo);
                 if (rc < 0)
                 {
@@ -68,11 +72,11 @@ internal static class InitProcess
                 {
                     UtsNames.Set(config.Hostname, config.Domainname);
                 }
-                if (config.Process is not null)
+                if (plan is not null)
                 {
-                    executable = MinimalLauncher.Resolve(config.Process);
+                    ProcessLauncher.Resolve(plan);
                 }
-                channel.Send(new InitReady());
+                channel.Send(new InitReady { Warnings = plan is null ? [] : [.. plan.Warnings] });
             }
 #pragma warning disable CA1031 // every failure of the init goes back to the parent as its create error
             catch (Exception e)
@@ -83,11 +87,11 @@ internal static class InitProcess
             }
         }
 
-        return WaitForStartAndExec(boot, config, fifo, executable);
+        return WaitForStartAndExec(boot, config, fifo, plan);
     }
 
     /// <summary>Blocks on exec.fifo until `start`, then startContainer hooks and execve.</summary>
-    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, string? executable)
+    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, ProcessPlan? plan)
     {
         // Reopen the fifo (opened O_PATH before pivot_root) for writing: blocks until start reads.
         var reopen = "/proc/self/fd/" + fifoPath.Fd.ToString(CultureInfo.InvariantCulture);
@@ -106,11 +110,11 @@ internal static class InitProcess
             try
             {
                 HookRunner.RunAll(config.Hooks, HookPhase.StartContainer, OciState(boot, config, ContainerStatus.Created));
-                if (config.Process is null || executable is null)
+                if (plan is null)
                 {
                     throw new InitException($"container {boot.Id} has no process to start: config.json has no \"process\"");
                 }
-                MinimalLauncher.Exec(config.Process, executable, boot.PreservedFds, boot.ListenFds);
+                ProcessLauncher.Exec(plan);
                 return 1; // not reached: Exec returns only by throwing
             }
 #pragma warning disable CA1031 // reported to `start` through the fifo
@@ -122,6 +126,37 @@ internal static class InitProcess
             }
         }
     }
+
+    /// <summary>The process plan (null without process), with LISTEN_FDS added to its env and the seccomp listener connected while host paths are visible.</summary>
+    private static ProcessPlan? Plan(InitBootstrap boot, ContainerConfig config)
+    {
+        if (config.Process is not { } process)
+        {
+            return null;
+        }
+        if (boot.ListenFds is { } listenFds)
+        {
+            process.Env = [.. process.Env ?? [], "LISTEN_FDS=" + listenFds.ToString(CultureInfo.InvariantCulture), "LISTEN_PID=1"];
+        }
+        var listener = config.Linux?.Seccomp?.ListenerPath is { Length: > 0 } listenerPath ? SeccompListener.Connect(listenerPath) : null;
+        return ProcessLauncher.Plan(process, config.Linux?.Seccomp, config.Linux?.Personality, new ProcessPlanOptions
+        {
+            PreserveFds = boot.PreservedFds,
+            ContainerState = StateJson.ToOci(State(boot, config, ContainerStatus.Running), ContainerStatus.Running),
+            ListenerSocket = listener,
+        });
+    }
+
+    private static ContainerState State(InitBootstrap boot, ContainerConfig config, ContainerStatus status) => new()
+    {
+        OciVersion = DefaultConfig.OciVersion,
+        Id = boot.Id,
+        Status = status,
+        Pid = boot.HostPid,
+        Bundle = boot.Bundle,
+        Annotations = config.Annotations,
+        Rootfs = boot.Rootfs,
+    };
 
     private static byte[] OciState(InitBootstrap boot, ContainerConfig config, ContainerStatus status) =>
         StateJson.ToOciJsonUtf8(new ContainerState

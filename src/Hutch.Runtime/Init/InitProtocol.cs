@@ -87,7 +87,11 @@ internal sealed class InitRunHooks : InitMessage;
 internal sealed class InitHooksDone : InitMessage;
 
 /// <summary>Init to parent: the container is created; the init now waits on exec.fifo.</summary>
-internal sealed class InitReady : InitMessage;
+internal sealed class InitReady : InitMessage
+{
+    /// <summary>What the parent logs as warnings (e.g. an LSM label ignored on a host without that LSM).</summary>
+    public List<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Either way: a step failed; Message is the error as the user sees it.</summary>
 internal sealed class InitError : InitMessage

@@ -7,6 +7,7 @@ using Hutch.Linux.Processes;
 using Hutch.Linux.Spawn;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
+using Hutch.Runtime.NetDevices;
 using Hutch.Runtime.State;
 using Hutch.Spec;
 
@@ -54,6 +55,8 @@ internal static class Create
         var directory = store.Claim(options.Id);
         var created = DateTimeOffset.UtcNow;
         SpawnedProcess? init = null;
+        NetDeviceMover? netDevices = null;
+        SafeFd? containerNetns = null;
         try
         {
             var fifo = directory.CreateExecFifo();
@@ -96,8 +99,14 @@ internal static class Create
                     IdMap.Write(init.Pid, Entries(config.Linux?.UidMappings), Entries(config.Linux?.GidMappings), privileged: InitSyscalls.IsRoot);
                 }
                 // [cgroups: issue 5] place init.Pid in the container's cgroup here, before the release.
-                // [net devices] CALL SITE: move config.Linux.NetDevices into the netns of init.Pid here
-                // (the child is in its namespaces and has not exec'd; prestart/createRuntime hooks come later).
+                // Net devices: the child is in its namespaces and has not exec'd; prestart and
+                // createRuntime hooks come later and see the devices already inside.
+                if (config.Linux?.NetDevices is { Count: > 0 } devices)
+                {
+                    containerNetns = OpenNetworkNamespace(init.Pid);
+                    netDevices = NetDeviceMover.Prepare(devices, containerNetns);
+                    netDevices.MoveAll();
+                }
                 sync.Release();
                 init.WaitForExec();
             }
@@ -132,7 +141,7 @@ internal static class Create
                 UserNamespace = namespaces.HasUser,
                 MountNamespace = namespaces.HasMount,
             });
-            ServeInit(channel, init, config, state);
+            ServeInit(channel, init, config, state, options.Warn);
 
             state.Status = ContainerStatus.Created;
             store.Save(state);
@@ -141,11 +150,29 @@ internal static class Create
                 PidFile.Write(pidFile, init.Pid);
             }
             directory.Dispose();
+            netDevices?.Dispose(); // the devices stay in the container (the spec: not moved out before delete)
+            containerNetns?.Dispose();
             return new CreatedContainer(state, init);
         }
         catch (Exception first)
         {
             var cleanup = new List<string>();
+            // Devices first, while the namespace is surely alive (containerNetns pins it too).
+            if (netDevices is not null)
+            {
+                try
+                {
+                    netDevices.Rollback();
+                }
+#pragma warning disable CA1031 // a cleanup failure is reported with the first error, never instead of it
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    cleanup.Add(e.Message);
+                }
+                netDevices.Dispose();
+            }
+            containerNetns?.Dispose();
             if (init is not null)
             {
                 try
@@ -159,8 +186,6 @@ internal static class Create
                 }
                 init.Dispose();
             }
-            // [net devices] ROLLBACK CALL SITE: move the devices moved above back to the host
-            // (names, addresses, up/down restored) before the state directory goes.
             try
             {
                 store.Remove(options.Id);
@@ -179,14 +204,18 @@ internal static class Create
     }
 
     /// <summary>Answers the init until it is ready: runs prestart and createRuntime hooks when it asks.</summary>
-    private static void ServeInit(InitChannel channel, SpawnedProcess init, ContainerConfig config, ContainerState state)
+    private static void ServeInit(InitChannel channel, SpawnedProcess init, ContainerConfig config, ContainerState state, Action<string>? warn)
     {
         while (true)
         {
             var message = channel.Receive();
             switch (message)
             {
-                case InitReady:
+                case InitReady ready:
+                    foreach (var warning in ready.Warnings)
+                    {
+                        warn?.Invoke($"container {state.Id}: {warning}");
+                    }
                     return;
                 case InitError error:
                     throw new InitException(error.Message);
@@ -211,6 +240,18 @@ internal static class Create
                     throw new InitException($"the init sent an unexpected {message.GetType().Name}");
             }
         }
+    }
+
+    private static SafeFd OpenNetworkNamespace(int pid)
+    {
+        var path = NamespaceKind.Network.ProcPath(pid);
+        var rc = Libc.OpenAt(null, path, Libc.O_RDONLY, 0, out var fd);
+        if (rc < 0)
+        {
+            fd.Dispose();
+            throw new NamespaceException("open the container's network namespace", path, -rc);
+        }
+        return fd;
     }
 
     private static byte[] ReadConfig(string path)

@@ -1,17 +1,20 @@
+using Hutch.Linux.Capabilities;
+using Hutch.Linux.Mounts;
+using Hutch.Runtime.NetDevices;
 using Hutch.Spec;
 
 namespace Hutch.Runtime.Features;
 
 /// <summary>
 /// What `hutch features` reports: only what this build really implements (features.md: a runtime
-/// MUST NOT list what it does not support; a null field means "unknown"). No lifecycle operation
-/// exists at this commit, so every list is empty and every switch is off.
+/// MUST NOT list what it does not support; a null field means "unknown"). At this commit: the six
+/// hook phases, every mount option MountOptions parses, the namespaces create can make or join
+/// (not user: the spawn shim cannot become root in a new user namespace yet; not time: timeOffsets
+/// are not written yet), every capability, seccomp (libseccomp), linux.netDevices.
 /// </summary>
 /// <remarks>
-/// Each list grows, and each switch turns on, as the lifecycle issues land: namespaces and mount
-/// options with create/init, hooks with the hooks issue, capabilities, cgroup, seccomp with theirs.
-/// linux.netDevices is left out (unknown) until the netDevices mover lands; it then reports
-/// enabled: true.
+/// cgroup stays off until issue 5; apparmor and selinux are off (labels are ignored on hosts without
+/// the LSM); intelRdt and idmap mounts are off.
 /// </remarks>
 internal static class ImplementedFeatures
 {
@@ -25,18 +28,19 @@ internal static class ImplementedFeatures
     {
         OciVersionMin = OciVersionMin,
         OciVersionMax = OciVersionMax,
-        Hooks = [],
-        MountOptions = [],
+        Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
+        MountOptions = [.. MountOptions.KnownOptions.Distinct().Order(StringComparer.Ordinal)],
         Linux = new LinuxFeatures
         {
-            Namespaces = [],
-            Capabilities = [],
+            Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "uts"],
+            Capabilities = [.. CapabilityNames.All],
             Cgroup = new CgroupFeatures { V1 = false, V2 = false, Systemd = false, SystemdUser = false, Rdma = false },
-            Seccomp = new SeccompFeatures { Enabled = false },
+            Seccomp = new SeccompFeatures { Enabled = true },
             Apparmor = new ApparmorFeatures { Enabled = false },
             Selinux = new SelinuxFeatures { Enabled = false },
             IntelRdt = new IntelRdtFeatures { Enabled = false },
             MountExtensions = new MountExtensionsFeatures { IdMap = new IdMapFeatures { Enabled = false } },
+            NetDevices = NetDevicesFeature.Create(),
         },
         Annotations = new Dictionary<string, string>
         {

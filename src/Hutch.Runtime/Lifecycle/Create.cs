@@ -103,7 +103,7 @@ internal static class Create
                 // createRuntime hooks come later and see the devices already inside.
                 if (config.Linux?.NetDevices is { Count: > 0 } devices)
                 {
-                    containerNetns = OpenNetworkNamespace(init.Pid);
+                    containerNetns = OpenNetworkNamespace(namespaces, init.Pid);
                     netDevices = NetDeviceMover.Prepare(devices, containerNetns);
                     netDevices.MoveAll();
                 }
@@ -242,9 +242,13 @@ internal static class Create
         }
     }
 
-    private static SafeFd OpenNetworkNamespace(int pid)
+    // A joined namespace is opened by its own path: the held child may not have reached its
+    // setns yet when Spawn returns, so /proc/PID/ns/net could still be the runtime's. A new
+    // namespace exists from the clone on, so the child's /proc entry is right at once.
+    private static SafeFd OpenNetworkNamespace(NamespacePlan namespaces, int pid)
     {
-        var path = NamespaceKind.Network.ProcPath(pid);
+        var joined = namespaces.Joined.FirstOrDefault(j => j.Kind == NamespaceKind.Network).Path;
+        var path = joined ?? NamespaceKind.Network.ProcPath(pid);
         var rc = Libc.OpenAt(null, path, Libc.O_RDONLY, 0, out var fd);
         if (rc < 0)
         {

@@ -35,6 +35,7 @@ echo "rootfs: $bundle/rootfs ($(ls "$bundle/rootfs/bin" | wc -l) busybox applets
 
 step "2. Host side: a device with permanent global addresses, and a named network namespace"
 show ip link add "$hostA" type veth peer name "$hostB"
+show ip link set "$hostB" up     # the peer up gives the moved end a carrier (and its fe80:: link-local)
 show ip link set "$hostA" up
 show ip addr add 198.18.0.1/24 dev "$hostA"
 show ip addr add 2001:db8::1/64 dev "$hostA" nodad

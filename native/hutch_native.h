@@ -27,7 +27,11 @@ int hutch_native_abi_version(void);
  *                                                   fd maps (dup2 src -> dst)
  *                                                   close every other fd except
  *                                                     0-2, sync, error, exec fd
+ *   [write uid/gid maps]
  *   [write 1 byte to sync] ----------------------->  read(sync_fd, 1 byte)
+ *                                                   [BECOME_ROOT: setresgid(0,0,0),
+ *                                                    setresuid(0,0,0), CLEAR_GROUPS:
+ *                                                    setgroups(0, NULL)]
  *                                                   restore the signal mask
  *   read(error read end) <-- EOF on success ------  execve / execveat
  *                        <-- {step, index, errno} on failure, then _exit(127)
@@ -56,6 +60,13 @@ struct hutch_fd_map {
                                      * of the caller's page tables (a large heap makes a fork
                                      * cost milliseconds); the caller is suspended until the
                                      * child execs, so no sync fd, no TWO_STAGE, no CLONE_NEWTIME */
+#define HUTCH_SPAWN_BECOME_ROOT 0x8u /* after the sync (the parent has written the id maps) and
+                                     * before exec: setresgid(0,0,0), setresuid(0,0,0), so that
+                                     * the program runs as root of its (new or joined) user
+                                     * namespace and execve keeps its capabilities there */
+#define HUTCH_SPAWN_CLEAR_GROUPS 0x10u /* with BECOME_ROOT: also setgroups(0, NULL), dropping the
+                                     * runtime's supplementary groups (only where the namespace's
+                                     * setgroups is "allow"; the caller knows, the child does not) */
 
 #define HUTCH_SPAWN_MAX_JOINS 16
 #define HUTCH_SPAWN_MAX_FD_MAPS 64
@@ -92,6 +103,7 @@ struct hutch_spawn_report {
 #define HUTCH_STEP_CLOSE_FDS 5
 #define HUTCH_STEP_SYNC 6
 #define HUTCH_STEP_EXEC 7
+#define HUTCH_STEP_SETID 8   /* BECOME_ROOT/CLEAR_GROUPS; index 0 setresgid, 1 setresuid, 2 setgroups */
 
 /* Returns the pid of the child that will execve (> 0), or -errno. *out_pidfd gets a
  * pidfd for it, or -1 on kernels without pidfds. -ECHILD in TWO_STAGE means the

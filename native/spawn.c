@@ -147,6 +147,20 @@ static void sort_ints(int *v, int n)
 		}
 }
 
+/* Root of the user namespace we are in (created or joined): the maps are written now (the
+ * sync byte came after them). The group first, while we still hold CAP_SETGID from creating
+ * or joining the namespace. Raw syscalls: glibc's set*id would signal every thread it thinks
+ * the process has (the runtime's, copied by the clone) and take its stack-list lock. */
+static void become_root(const struct hutch_spawn_plan *plan, int error_fd)
+{
+	if (syscall(SYS_setresgid, 0, 0, 0) < 0)
+		fail(error_fd, HUTCH_STEP_SETID, 0, errno);
+	if (syscall(SYS_setresuid, 0, 0, 0) < 0)
+		fail(error_fd, HUTCH_STEP_SETID, 1, errno);
+	if ((plan->flags & HUTCH_SPAWN_CLEAR_GROUPS) && syscall(SYS_setgroups, 0, NULL) < 0)
+		fail(error_fd, HUTCH_STEP_SETID, 2, errno);
+}
+
 /* The process that execs: fd maps, close the rest, wait for the go, exec. */
 static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sigset_t *old_mask, int joined)
 {
@@ -213,6 +227,9 @@ static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sig
 			fail(error_fd, HUTCH_STEP_SYNC, -1, ECANCELED);
 		(void)close(sync_fd);
 	}
+
+	if (plan->flags & HUTCH_SPAWN_BECOME_ROOT)
+		become_root(plan, error_fd);
 
 	if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0)
 		fail(error_fd, HUTCH_STEP_SIGNALS, -1, errno);
@@ -297,6 +314,8 @@ static int plan_is_valid(const struct hutch_spawn_plan *plan)
 		return 0;
 	if ((plan->flags & HUTCH_SPAWN_VFORK) &&
 	    (plan->sync_fd >= 0 || (plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & (CLONE_NEWTIME | 0xffffffff00000000ull))))
+		return 0;
+	if ((plan->flags & HUTCH_SPAWN_CLEAR_GROUPS) && !(plan->flags & HUTCH_SPAWN_BECOME_ROOT))
 		return 0;
 	if (plan->join_count < 0 || plan->join_count > HUTCH_SPAWN_MAX_JOINS || (plan->join_count && !plan->joins))
 		return 0;

@@ -10,10 +10,11 @@ namespace Hutch.Linux.Interop;
 internal static partial class Libc
 {
     /// <summary>The shape version of the structs below; equal to hutch_native_abi_version().</summary>
-    internal const int HutchNativeAbiVersion = 2;
+    internal const int HutchNativeAbiVersion = 3;
 
     // hutch_spawn_plan.flags
-    internal const uint HUTCH_SPAWN_NO_CLONE3 = 0x1, HUTCH_SPAWN_TWO_STAGE = 0x2, HUTCH_SPAWN_VFORK = 0x4;
+    internal const uint HUTCH_SPAWN_NO_CLONE3 = 0x1, HUTCH_SPAWN_TWO_STAGE = 0x2, HUTCH_SPAWN_VFORK = 0x4,
+        HUTCH_SPAWN_BECOME_ROOT = 0x8, HUTCH_SPAWN_CLEAR_GROUPS = 0x10;
 
     internal const int HUTCH_SPAWN_MAX_JOINS = 16, HUTCH_SPAWN_MAX_FD_MAPS = 64;
 

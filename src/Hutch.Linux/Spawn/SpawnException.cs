@@ -43,6 +43,7 @@ internal sealed class SpawnException : Exception
             SpawnStep.CloseFds => "close inherited fds in",
             SpawnStep.Sync => "wait for the go on",
             SpawnStep.Exec => "execve",
+            SpawnStep.SetId => "become root of the user namespace:",
             SpawnStep.Wait => "wait for",
             SpawnStep.Signal => "signal",
             _ => step.ToString(),

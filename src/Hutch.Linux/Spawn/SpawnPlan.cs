@@ -8,7 +8,7 @@ namespace Hutch.Linux.Spawn;
 /// native hutch_spawn: create <see cref="NewNamespaces"/> (clone flags), join
 /// <see cref="JoinNamespaces"/> (in <see cref="NamespaceKinds.JoinOrder"/>: user first, mount
 /// last), pass <see cref="Fds"/>, close every other fd above 2, wait for one byte on
-/// <see cref="SyncFd"/>, then execve <see cref="Path"/> (or execveat <see cref="ExecFd"/>).
+/// <see cref="SyncFd"/>, become root of the user namespace (<see cref="BecomeRoot"/>), then execve <see cref="Path"/> (or execveat <see cref="ExecFd"/>).
 /// The plan does not own the fds it names; they must stay open until Spawn returns.
 /// </summary>
 internal sealed class SpawnPlan
@@ -36,6 +36,21 @@ internal sealed class SpawnPlan
 
     /// <summary>Exec this fd (execveat AT_EMPTY_PATH) instead of <see cref="Path"/>: a sealed copy of a binary.</summary>
     public SafeFd? ExecFd { get; init; }
+
+    /// <summary>
+    /// After the sync byte (the parent has written the id maps by then) and before execve:
+    /// setresgid(0,0,0) and setresuid(0,0,0). A process in a new user namespace keeps its
+    /// unmapped host ids, so execve would drop every capability; as uid 0 of the namespace it
+    /// keeps them (runc's nsexec does the same). Needs a new or joined user namespace.
+    /// </summary>
+    public bool BecomeRoot { get; init; }
+
+    /// <summary>
+    /// With <see cref="BecomeRoot"/>: also setgroups(0, NULL), dropping the runtime's
+    /// supplementary groups. Only where the namespace's /proc/PID/setgroups is "allow"
+    /// (the maps were written by a privileged parent), else the child fails with EPERM.
+    /// </summary>
+    public bool ClearGroups { get; init; }
 
     /// <summary>Use clone(2) even where clone3 exists (a seccomp filter that denies clone3 with EPERM).</summary>
     public bool AvoidClone3 { get; init; }
@@ -106,6 +121,14 @@ internal sealed class SpawnPlan
         if (Fds.Select(map => map.Target).Distinct().Count() != Fds.Count || Fds.Any(map => map.Target < 0))
         {
             throw new ArgumentException($"spawn {Path}: fd targets must be distinct and >= 0", nameof(Fds));
+        }
+        if (BecomeRoot && !NewNamespaces.Contains(NamespaceKind.User) && !joined.Contains(NamespaceKind.User))
+        {
+            throw new ArgumentException($"spawn {Path}: becoming root needs a new or joined user namespace (it would be a no-op, or fail, in hutch's own)", nameof(BecomeRoot));
+        }
+        if (ClearGroups && !BecomeRoot)
+        {
+            throw new ArgumentException($"spawn {Path}: clearing the supplementary groups is part of becoming root: set BecomeRoot too", nameof(ClearGroups));
         }
         if (AvoidClone3 && NewNamespaces.Contains(NamespaceKind.Time))
         {

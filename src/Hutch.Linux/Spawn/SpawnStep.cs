@@ -1,7 +1,7 @@
 namespace Hutch.Linux.Spawn;
 
 /// <summary>
-/// Where a spawn failed. Signals..Exec are the HUTCH_STEP_* a child reports over the error
+/// Where a spawn failed. Signals..SetId are the HUTCH_STEP_* a child reports over the error
 /// pipe (native/hutch_native.h; the ABI test checks the values); the others happen in hutch.
 /// </summary>
 internal enum SpawnStep
@@ -16,6 +16,8 @@ internal enum SpawnStep
     CloseFds = 5,
     Sync = 6,
     Exec = 7,
+    /// <summary>Becoming root of the user namespace (index 0 setresgid, 1 setresuid, 2 setgroups).</summary>
+    SetId = 8,
     /// <summary>Waiting for the child (waitid) or reading its report.</summary>
     Wait = 100,
     /// <summary>Sending the child a signal.</summary>

@@ -218,6 +218,15 @@ internal sealed class SpawnedProcess : IDisposable
             case SpawnStep.Sync:
                 return new SpawnException(step, plan.Path, "the sync fd", errno,
                     errno == ECANCELED ? "the parent closed it without a byte; the child exited without exec" : null);
+            case SpawnStep.SetId:
+                var call = report.Index switch { 0 => "setresgid(0, 0, 0)", 1 => "setresuid(0, 0, 0)", _ => "setgroups(0, NULL)" };
+                return new SpawnException(step, plan.Path, call, errno, errno switch
+                {
+                    Errno.EINVAL => "id 0 is not mapped in the user namespace: the uid and gid maps must map container id 0",
+                    Errno.EPERM when report.Index == 2 => "setgroups is \"deny\" in the user namespace",
+                    Errno.EPERM => "the process lacks CAP_SETUID/CAP_SETGID in its user namespace",
+                    _ => null,
+                });
             case SpawnStep.Exec:
                 var target = plan.ExecFd is null ? plan.Path : $"fd {plan.ExecFd.Fd.ToString(CultureInfo.InvariantCulture)} ({plan.Path})";
                 return new SpawnException(step, plan.Path, target, errno, errno switch

@@ -60,10 +60,10 @@ public class NativeAbiTests
             OFF(hutch_spawn_report, step); OFF(hutch_spawn_report, index); OFF(hutch_spawn_report, err);
             V(CLONE_NEWNS); V(CLONE_NEWUTS); V(CLONE_NEWIPC); V(CLONE_NEWUSER); V(CLONE_NEWPID);
             V(CLONE_NEWNET); V(CLONE_NEWCGROUP); V(CLONE_NEWTIME);
-            V(HUTCH_SPAWN_NO_CLONE3); V(HUTCH_SPAWN_TWO_STAGE); V(HUTCH_SPAWN_VFORK); V(HUTCH_SPAWN_MAX_JOINS); V(HUTCH_SPAWN_MAX_FD_MAPS);
+            V(HUTCH_SPAWN_NO_CLONE3); V(HUTCH_SPAWN_TWO_STAGE); V(HUTCH_SPAWN_VFORK); V(HUTCH_SPAWN_BECOME_ROOT); V(HUTCH_SPAWN_CLEAR_GROUPS); V(HUTCH_SPAWN_MAX_JOINS); V(HUTCH_SPAWN_MAX_FD_MAPS);
             V(HUTCH_SPAWN_CHILD_FAILED);
             V(HUTCH_STEP_SIGNALS); V(HUTCH_STEP_SETNS); V(HUTCH_STEP_CLONE); V(HUTCH_STEP_FD_MAP);
-            V(HUTCH_STEP_CLOSE_FDS); V(HUTCH_STEP_SYNC); V(HUTCH_STEP_EXEC);
+            V(HUTCH_STEP_CLOSE_FDS); V(HUTCH_STEP_SYNC); V(HUTCH_STEP_EXEC); V(HUTCH_STEP_SETID);
             V(O_RDONLY); V(O_WRONLY); V(O_RDWR); V(O_CREAT); V(O_EXCL); V(O_NOCTTY); V(O_TRUNC); V(O_APPEND);
             V(O_NONBLOCK); V(O_CLOEXEC); V(O_PATH); V(O_DIRECTORY); V(O_NOFOLLOW);
             V(POLLIN); V(POLLHUP); printf("sizeof pollfd %zu\n", sizeof(struct pollfd));
@@ -132,12 +132,13 @@ public class NativeAbiTests
         [
             ("HUTCH_SPAWN_NO_CLONE3", Libc.HUTCH_SPAWN_NO_CLONE3), ("HUTCH_SPAWN_TWO_STAGE", Libc.HUTCH_SPAWN_TWO_STAGE),
             ("HUTCH_SPAWN_VFORK", Libc.HUTCH_SPAWN_VFORK),
+            ("HUTCH_SPAWN_BECOME_ROOT", Libc.HUTCH_SPAWN_BECOME_ROOT), ("HUTCH_SPAWN_CLEAR_GROUPS", Libc.HUTCH_SPAWN_CLEAR_GROUPS),
             ("HUTCH_SPAWN_MAX_JOINS", Libc.HUTCH_SPAWN_MAX_JOINS), ("HUTCH_SPAWN_MAX_FD_MAPS", Libc.HUTCH_SPAWN_MAX_FD_MAPS),
             ("HUTCH_SPAWN_CHILD_FAILED", Libc.HUTCH_SPAWN_CHILD_FAILED),
             ("HUTCH_STEP_SIGNALS", (long)SpawnStep.Signals), ("HUTCH_STEP_SETNS", (long)SpawnStep.Setns),
             ("HUTCH_STEP_CLONE", (long)SpawnStep.Clone), ("HUTCH_STEP_FD_MAP", (long)SpawnStep.FdMap),
             ("HUTCH_STEP_CLOSE_FDS", (long)SpawnStep.CloseFds), ("HUTCH_STEP_SYNC", (long)SpawnStep.Sync),
-            ("HUTCH_STEP_EXEC", (long)SpawnStep.Exec),
+            ("HUTCH_STEP_EXEC", (long)SpawnStep.Exec), ("HUTCH_STEP_SETID", (long)SpawnStep.SetId),
         ];
         AssertAll(constants);
     }

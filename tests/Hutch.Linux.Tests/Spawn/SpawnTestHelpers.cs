@@ -60,6 +60,8 @@ internal static partial class SpawnTestHelpers
                     Fds = [.. plan.Fds, new FdMapping(writeEnd, 1)],
                     ExecFd = plan.ExecFd,
                     AvoidClone3 = plan.AvoidClone3,
+                    BecomeRoot = plan.BecomeRoot,
+                    ClearGroups = plan.ClearGroups,
                 });
             }
             using (process)

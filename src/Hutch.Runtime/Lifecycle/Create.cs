@@ -40,14 +40,6 @@ internal static class Create
         }
         var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
         var namespaces = NamespacePlan.From(config);
-        if (namespaces.HasUser)
-        {
-            // The child keeps host uid 0, unmapped in the new namespace, so execve drops every
-            // capability: the spawn shim must setresgid/setresuid(0) in the namespace after the
-            // maps are written and before exec (runc's nsexec does). Until it does, refuse clearly.
-            throw new LifecycleException(
-                $"container {options.Id}: linux.namespaces: user namespaces are not supported yet (the spawn shim cannot become root in the namespace before exec); remove {{\"type\": \"user\"}} from {configPath}");
-        }
         var listenFds = ListenFds();
         var preserved = (listenFds ?? 0) + options.PreserveFds;
 
@@ -91,6 +83,11 @@ internal static class Create
                     JoinNamespaces = joins.Joins,
                     SyncFd = sync.ChildEnd,
                     Fds = fds,
+                    // In a user namespace the init must be its root before exec (after the maps
+                    // below), or execve drops every capability. Groups are cleared only where
+                    // setgroups is "allow": a new namespace whose maps root writes.
+                    BecomeRoot = namespaces.HasUser,
+                    ClearGroups = namespaces.New.Contains(NamespaceKind.User) && InitSyscalls.IsRoot,
                 });
                 sync.ChildEnd.Dispose();
 

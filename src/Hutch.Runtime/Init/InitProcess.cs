@@ -3,6 +3,7 @@ using System.Text;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Seccomp;
+using Hutch.Linux.Terminal;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Processes;
 using Hutch.Runtime.Rootfs;
@@ -33,11 +34,13 @@ internal static class InitProcess
         ContainerConfig config;
         SafeFd fifo;
         ProcessPlan? plan = null;
+        Pty? pty = null;
         using (var channel = new InitChannel(new SafeFd(socketFd)))
         {
             try
             {
                 boot = channel.Receive() as InitBootstrap ?? throw new InitException("the init did not get its bootstrap message first");
+                using var consoleSocket = boot.ConsoleSocketFd is { } consoleFd ? new SafeFd(consoleFd) : null;
                 config = ConfigJson.Parse(Encoding.UTF8.GetBytes(boot.ConfigJson));
                 // Planned first: a bad capability or rlimit name fails create before any mount.
                 plan = Plan(boot, config);
@@ -63,9 +66,14 @@ internal static class InitProcess
                 }
 
                 HookRunner.RunAll(config.Hooks, HookPhase.CreateContainer, OciState(boot, config, ContainerStatus.Creating));
+                rootfs?.PivotRoot();
+                if (consoleSocket is not null)
+                {
+                    // After pivot_root (the container's devpts), before FinishAfterPivot may make /dev read-only.
+                    pty = InitConsole.Open(consoleSocket, config.Process!, ownMountNamespace: rootfs is not null);
+                }
                 if (rootfs is not null)
                 {
-                    rootfs.PivotRoot();
                     rootfs.FinishAfterPivot();
                 }
                 else
@@ -82,16 +90,20 @@ internal static class InitProcess
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                pty?.Dispose();
                 TrySend(channel, e.Message);
                 return 1;
             }
         }
 
-        return WaitForStartAndExec(boot, config, fifo, plan);
+        using (pty)
+        {
+            return WaitForStartAndExec(boot, config, fifo, plan, pty);
+        }
     }
 
-    /// <summary>Blocks on exec.fifo until `start`, then startContainer hooks and execve.</summary>
-    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, ProcessPlan? plan)
+    /// <summary>Blocks on exec.fifo until `start`, then startContainer hooks, the terminal as stdio, and execve.</summary>
+    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, ProcessPlan? plan, Pty? pty)
     {
         // Reopen the fifo (opened O_PATH before pivot_root) for writing: blocks until start reads.
         var reopen = "/proc/self/fd/" + fifoPath.Fd.ToString(CultureInfo.InvariantCulture);
@@ -113,6 +125,11 @@ internal static class InitProcess
                 if (plan is null)
                 {
                     throw new InitException($"container {boot.Id} has no process to start: config.json has no \"process\"");
+                }
+                if (pty is not null)
+                {
+                    // Last: the init's own stdio are gone after this (the peer is O_CLOEXEC; its copies on 0-2 are not).
+                    InitConsole.AttachBeforeExec(pty, plan.Uid, plan.Gid);
                 }
                 ProcessLauncher.Exec(plan);
                 return 1; // not reached: Exec returns only by throwing

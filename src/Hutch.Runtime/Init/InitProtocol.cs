@@ -14,6 +14,8 @@ namespace Hutch.Runtime.Init;
 //
 //   hutch create (parent, host namespaces)              hutch init (child, container namespaces)
 //   ---------------------------------------             ----------------------------------------
+//   terminal: connect to --console-socket (or, for
+//   `run` in the foreground, ConsoleSocket.CreatePair)
 //   claim <root>/<id>, exec.fifo, config.json copy
 //   sealed memfd copy of hutch, socketpair, sync pipe
 //   Spawner.Spawn(new + joined namespaces) ------------> clone; setns (user first); held on sync fd
@@ -24,12 +26,18 @@ namespace Hutch.Runtime.Init;
 //                     <------------------------------- InitRunHooks (prestart + createRuntime)
 //   run the hooks (runtime namespace, state on stdin)
 //   InitHooksDone  ------------------------------------> createContainer hooks
-//                                                        PivotRoot, FinishAfterPivot
+//                                                        PivotRoot
+//   console socket (listener or run)  <--------------- terminal: Pty.OpenInRoot(/dev/ptmx),
+//     receives the pty master (one SCM_RIGHTS fd)        consoleSize, bind peer on /dev/console,
+//                                                        send the master, close it
+//                                                        FinishAfterPivot
 //                                                        resolve the process's executable
 //                     <------------------------------- InitReady            (or InitError any time)
 //   state.json (created), --pid-file; exit 0             open exec.fifo for writing: blocks until
 //                                                        `hutch start` opens it for reading
-//   hutch start: read 1 byte  <----------------------- write "0"; startContainer hooks; execve
+//   hutch start: read 1 byte  <----------------------- write "0"; startContainer hooks;
+//                                                        terminal: fchown peer, setsid, TIOCSCTTY,
+//                                                        peer onto 0,1,2; execve
 //                read to EOF  <----------------------- (an error text instead of EOF when the
 //                                                        hooks or the exec failed)
 //   poststart hooks, state.json (running)
@@ -78,6 +86,13 @@ internal sealed class InitBootstrap : InitMessage
 
     /// <summary>The init has a mount namespace of its own (else the rootfs is not built).</summary>
     public bool MountNamespace { get; init; }
+
+    /// <summary>
+    /// process.terminal: the fd (in the init) of the connected console socket the pty master
+    /// goes to; null without a terminal. Connected by the parent: the host path is out of
+    /// the init's reach after pivot_root.
+    /// </summary>
+    public int? ConsoleSocketFd { get; init; }
 }
 
 /// <summary>Init to parent: the mounts are ready; run prestart and createRuntime hooks now.</summary>

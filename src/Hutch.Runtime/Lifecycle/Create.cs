@@ -5,6 +5,8 @@ using Hutch.Linux.Interop;
 using Hutch.Linux.Namespaces;
 using Hutch.Linux.Processes;
 using Hutch.Linux.Spawn;
+using Hutch.Linux.Terminal;
+using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
 using Hutch.Runtime.NetDevices;
@@ -22,8 +24,17 @@ namespace Hutch.Runtime.Lifecycle;
 internal static class Create
 {
     /// <summary>Creates the container; the init waits on exec.fifo for `start` when this returns.</summary>
-    public static CreatedContainer Run(CreateOptions options)
+    public static CreatedContainer Run(CreateOptions options) => Run(options, detach: true, out _);
+
+    /// <summary>
+    /// Creates the container. <paramref name="detach"/> false is `run` in the foreground: with
+    /// process.terminal the pty master comes back over an internal socket pair as
+    /// <paramref name="terminalMaster"/> (the caller owns it), else null. Detached (`create`,
+    /// `run --detach`), a terminal needs --console-socket, which receives the master.
+    /// </summary>
+    public static CreatedContainer Run(CreateOptions options, bool detach, out SafeFd? terminalMaster)
     {
+        terminalMaster = null;
         ContainerId.Validate(options.Id);
         var bundle = Path.GetFullPath(options.Bundle ?? Directory.GetCurrentDirectory());
         var configPath = options.ConfigPath is { } given ? Path.GetFullPath(given) : Path.Combine(bundle, "config.json");
@@ -33,25 +44,38 @@ internal static class Create
         {
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
-        if (config.Process?.Terminal == true)
-        {
-            throw new LifecycleException(
-                $"container {options.Id}: process.terminal is true, but hutch cannot give the container a pseudoterminal yet; set \"terminal\": false in {configPath}");
-        }
-        var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
+        var terminal = config.Process?.Terminal == true;
+        CheckTerminal(options, configPath, terminal, detach);
         var namespaces = NamespacePlan.From(config);
         var listenFds = ListenFds();
         var preserved = (listenFds ?? 0) + options.PreserveFds;
 
+        // Before the id is claimed: a missing console socket leaves nothing behind.
+        var (consoleRuntimeEnd, consoleInitEnd) = OpenConsoleSocket(options, terminal, detach);
+        using (consoleRuntimeEnd)
+        using (consoleInitEnd)
+        {
+            return Run(options, config, configBytes, configPath, bundle, namespaces, listenFds, preserved,
+                consoleRuntimeEnd, consoleInitEnd, out terminalMaster);
+        }
+    }
+
+    private static CreatedContainer Run(CreateOptions options, ContainerConfig config, byte[] configBytes, string configPath, string bundle,
+        NamespacePlan namespaces, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd, out SafeFd? terminalMaster)
+    {
+        terminalMaster = null;
+        var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
         var store = new StateStore(options.Root);
         var directory = store.Claim(options.Id);
         var created = DateTimeOffset.UtcNow;
         SpawnedProcess? init = null;
         NetDeviceMover? netDevices = null;
         SafeFd? containerNetns = null;
+        SafeFd? master = null;
         try
         {
             var fifo = directory.CreateExecFifo();
+            var fifoInInit = fifo;
             File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
 
             using var selfCopy = SealedSelfCopy.Create();
@@ -73,6 +97,16 @@ internal static class Create
                     fds.Add(new FdMapping(new SafeFd(fd, ownsHandle: false), fd));
                 }
                 fds.Add(new FdMapping(childEnd, socketTarget));
+                if (consoleInitEnd is not null)
+                {
+                    fds.Add(new FdMapping(consoleInitEnd, ConsoleFdInInit(preserved)));
+                }
+                // The exec fifo goes in as an O_PATH fd, last: the state root is 0700, out of reach
+                // of a user namespace's root (not host root); the fifo itself is 0622 (runc passes it too).
+                using var fifoFd = OpenExecFifo(fifo);
+                var fifoTarget = fds.Max(map => map.Target) + 1;
+                fds.Add(new FdMapping(fifoFd, fifoTarget));
+                fifoInInit = "/proc/self/fd/" + fifoTarget.ToString(CultureInfo.InvariantCulture);
                 init = Spawner.Spawn(new SpawnPlan
                 {
                     Path = "hutch (sealed copy)",
@@ -90,6 +124,8 @@ internal static class Create
                     ClearGroups = namespaces.New.Contains(NamespaceKind.User) && InitSyscalls.IsRoot,
                 });
                 sync.ChildEnd.Dispose();
+                // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.
+                consoleInitEnd?.Dispose();
 
                 if (namespaces.New.Contains(NamespaceKind.User))
                 {
@@ -130,15 +166,21 @@ internal static class Create
                 Bundle = bundle,
                 Rootfs = rootfs,
                 NoPivot = options.NoPivot,
-                ExecFifoPath = fifo,
+                ExecFifoPath = fifoInInit,
                 StateDirectory = directory.Path,
                 HostPid = init.Pid,
                 PreservedFds = preserved,
                 ListenFds = listenFds,
                 UserNamespace = namespaces.HasUser,
                 MountNamespace = namespaces.HasMount,
+                ConsoleSocketFd = consoleInitEnd is null ? null : ConsoleFdInInit(preserved),
             });
             ServeInit(channel, init, config, state, options.Warn);
+            if (consoleRuntimeEnd is not null)
+            {
+                // The init sent the master before it reported ready: it is waiting in the socket.
+                master = ConsoleSocket.ReceiveFd(consoleRuntimeEnd, $"the console socket of container {options.Id}", out _, timeoutMs: 10_000);
+            }
 
             state.Status = ContainerStatus.Created;
             store.Save(state);
@@ -149,10 +191,12 @@ internal static class Create
             directory.Dispose();
             netDevices?.Dispose(); // the devices stay in the container (the spec: not moved out before delete)
             containerNetns?.Dispose();
+            terminalMaster = master;
             return new CreatedContainer(state, init);
         }
         catch (Exception first)
         {
+            master?.Dispose();
             var cleanup = new List<string>();
             // Devices first, while the namespace is surely alive (containerNetns pins it too).
             if (netDevices is not null)
@@ -197,6 +241,53 @@ internal static class Create
                 throw new LifecycleException($"{first.Message} (and cleaning up failed: {string.Join("; ", cleanup)})", first);
             }
             throw;
+        }
+    }
+
+    /// <summary>The init's console socket: right after its init socket (3 + preserved).</summary>
+    private static int ConsoleFdInInit(int preserved) => 4 + preserved;
+
+    /// <summary>runc's rules: a detached terminal needs a console socket; a console socket needs a detached terminal.</summary>
+    private static void CheckTerminal(CreateOptions options, string configPath, bool terminal, bool detach)
+    {
+        if (detach && terminal && options.ConsoleSocket is null)
+        {
+            throw new LifecycleException(
+                $"container {options.Id}: cannot allocate tty if hutch will detach without setting console socket: process.terminal is true in {configPath}; pass --console-socket PATH (a listening unix socket that receives the pty master), or set \"terminal\": false");
+        }
+        if (options.ConsoleSocket is { } path && (!detach || !terminal))
+        {
+            throw new LifecycleException(
+                $"container {options.Id}: cannot use console socket {path} if hutch will not detach or allocate tty: "
+                + (terminal ? "`run` in the foreground bridges the terminal to its own stdio; drop --console-socket or add --detach"
+                            : $"process.terminal is false in {configPath}; drop --console-socket or set \"terminal\": true"));
+        }
+    }
+
+    /// <summary>
+    /// The console socket the init sends the pty master over, connected here (the init cannot
+    /// reach a host path after pivot_root): (null, the connection to --console-socket) when
+    /// detached, (hutch's end, the init's end) of a socket pair for `run` in the foreground,
+    /// (null, null) without a terminal.
+    /// </summary>
+    private static (SafeFd? RuntimeEnd, SafeFd? InitEnd) OpenConsoleSocket(CreateOptions options, bool terminal, bool detach)
+    {
+        if (!terminal)
+        {
+            return (null, null);
+        }
+        if (!detach)
+        {
+            var (runtimeEnd, initEnd) = ConsoleSocket.CreatePair();
+            return (runtimeEnd, initEnd);
+        }
+        try
+        {
+            return (null, ConsoleSocketClient.Connect(options.ConsoleSocket!));
+        }
+        catch (TerminalException e)
+        {
+            throw new LifecycleException($"container {options.Id}: --console-socket: {e.Message}", e);
         }
     }
 
@@ -251,6 +342,17 @@ internal static class Create
         {
             fd.Dispose();
             throw new NamespaceException("open the container's network namespace", path, -rc);
+        }
+        return fd;
+    }
+
+    private static SafeFd OpenExecFifo(string path)
+    {
+        var rc = Libc.OpenAt(null, path, Libc.O_PATH, 0, out var fd);
+        if (rc < 0)
+        {
+            fd.Dispose();
+            throw new LifecycleException($"open the exec fifo {path} (O_PATH) to pass it to the init: {Errno.Describe(-rc)}");
         }
         return fd;
     }

@@ -27,7 +27,7 @@ public sealed class NetDevicesWalkthroughTests(ContainerHost host) : IClassFixtu
 
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
         Assert.Contains("ctr_eth0", outcome.Stdout, StringComparison.Ordinal);
-        Assert.Contains("<BROADCAST,MULTICAST,UP", outcome.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"ctr_eth0[^<]*<([A-Z_-]+,)*UP[,>]", outcome.Stdout);
         Assert.Contains(mac, outcome.Stdout, StringComparison.Ordinal);
         Assert.Contains("inet 198.18.0.1/24", outcome.Stdout, StringComparison.Ordinal);
         Assert.Contains("inet6 2001:db8::1/64", outcome.Stdout, StringComparison.Ordinal);

@@ -63,11 +63,14 @@ internal sealed class SpawnPlan
 
     /// <summary>
     /// Join in an intermediate child, then clone the final one: a joined pid namespace holds
-    /// only children of the joiner, and a new user namespace created before joining would
-    /// drop the privileges the joins need (runc and crun also join first, then create).
+    /// only children of the joiner, a new user namespace created before joining would drop
+    /// the privileges the joins need, and namespaces created before joining a user namespace
+    /// would be owned by hutch's user namespace, where the joiner has no capability (runc and
+    /// crun also join first, then create).
     /// </summary>
     internal bool TwoStage => JoinNamespaces.Any(join => join.Kind == NamespaceKind.Pid)
-        || (JoinNamespaces.Count > 0 && NewNamespaces.Contains(NamespaceKind.User));
+        || (JoinNamespaces.Count > 0 && NewNamespaces.Contains(NamespaceKind.User))
+        || (NewNamespaces.Count > 0 && JoinNamespaces.Any(join => join.Kind == NamespaceKind.User));
 
     /// <summary>
     /// Share the caller's memory and suspend it until the child execs (posix_spawn's way):

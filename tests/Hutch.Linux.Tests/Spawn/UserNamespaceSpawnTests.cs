@@ -97,6 +97,46 @@ public class UserNamespaceSpawnTests
     }
 
     [RootFact]
+    public void Namespaces_created_with_a_joined_user_namespace_are_owned_by_it()
+    {
+        using var holderSync = new SyncPipe();
+        using var holder = Spawner.Spawn(new SpawnPlan
+        {
+            Path = "/bin/busybox",
+            Argv = ["sleep", "30"],
+            NewNamespaces = [NamespaceKind.User],
+            SyncFd = holderSync.ChildEnd,
+        });
+        try
+        {
+            holderSync.ChildEnd.Dispose();
+            IdMap.Write(holder.Pid, Map, Map, privileged: true);
+            holderSync.Release();
+            holder.WaitForExec();
+
+            var join = NamespaceJoin.Open(NamespaceKind.User, NamespaceKind.User.ProcPath(holder.Pid));
+            using var joinFd = join.Fd;
+            // Mounting needs CAP_SYS_ADMIN over the owner of the new mount namespace: only
+            // when it was created after the join (two stages) is that the joined namespace.
+            var (output, status) = Capture(new SpawnPlan
+            {
+                Path = "/bin/busybox",
+                Argv = ["sh", "-c", "mount -t tmpfs hutch-uns /tmp && grep -c hutch-uns /proc/self/mounts && id -u"],
+                JoinNamespaces = [join],
+                NewNamespaces = [NamespaceKind.Mount, NamespaceKind.Network],
+                BecomeRoot = true,
+            });
+            Assert.True(status.ExitCode == 0, $"exit {status}: {output}");
+            Assert.Equal("1\n0\n", output);
+        }
+        finally
+        {
+            holder.Kill(Libc.SIGKILL);
+            holder.WaitForExit();
+        }
+    }
+
+    [RootFact]
     public void Becoming_root_without_a_map_fails_with_the_SetId_step_and_no_exec()
     {
         var marker = Path.Combine(Path.GetTempPath(), Host.UniqueName("hutch-uns"));

@@ -41,9 +41,10 @@ public sealed class NetDevicesWalkthroughTests(ContainerHost host) : IClassFixtu
         Assert.Contains("2001:db8::1/64", inside, StringComparison.Ordinal);
         Assert.Contains("nodad", inside, StringComparison.Ordinal);
 
-        // Deleting the namespace destroys the veth, and its peer with it.
+        // Deleting the namespace destroys the veth, and its peer with it (the kernel cleans up
+        // a namespace asynchronously, hence the wait).
         scene.DeleteNamespace();
-        Assert.False(HostScene.LinkExists(scene.Peer), "the veth peer died with the namespace");
+        Assert.True(SpinUntil(() => !HostScene.LinkExists(scene.Peer)), "the veth peer died with the namespace");
     }
 
     [ContainerFact]

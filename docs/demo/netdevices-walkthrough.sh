@@ -66,6 +66,8 @@ show ip netns exec "$netns" ip addr show dev ctr_eth0
 
 step "6. ip netns del $netns: the veth is destroyed with it (and takes its peer)"
 show ip netns del "$netns"
+# The kernel tears a namespace down asynchronously: give it a moment.
+for _ in $(seq 50); do ip link show "$hostB" >/dev/null 2>&1 || break; sleep 0.1; done
 if ip link show "$hostB" >/dev/null 2>&1; then echo "unexpected: $hostB still exists"; exit 1; fi
 echo "$hostA and its peer $hostB are gone"
 step "done"

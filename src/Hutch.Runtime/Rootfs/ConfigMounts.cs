@@ -41,6 +41,7 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
         {
             flags &= ~MountFlags.ReadOnly;
         }
+        var sysfsDenied = false;
         using (var target = RootPath.MkdirAll(root, destination))
         {
             if (type == "cgroup" || type == "cgroup2")
@@ -49,11 +50,37 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             }
             else
             {
-                Mounter.Mount(mount.Source ?? type, target, destination, type, flags, parsed.Data);
+                try
+                {
+                    Mounter.Mount(mount.Source ?? type, target, destination, type, flags, parsed.Data);
+                }
+                catch (MountException e) when (type == "sysfs" && e.Errno == Hutch.Linux.Errno.EPERM)
+                {
+                    sysfsDenied = true;
+                }
             }
+        }
+        if (sysfsDenied)
+        {
+            // A new sysfs needs CAP_SYS_ADMIN over the owner of the network namespace: a user
+            // namespace sharing the host's network namespace has none. runc binds the host's
+            // /sys instead; so does hutch, with the mount's flags applied to every submount.
+            BindHostSysfs(mount, destination);
+            return false;
         }
         ApplyAttributes(destination, parsed);
         return deferReadonly;
+    }
+
+    private void BindHostSysfs(Mount mount, string destination)
+    {
+        var options = new List<string> { "rbind" };
+        foreach (var option in mount.Options ?? [])
+        {
+            options.Add(option is "ro" or "nosuid" or "nodev" or "noexec" ? "r" + option : option);
+        }
+        var bind = new Mount { Destination = mount.Destination, Type = "bind", Source = "/sys", Options = options };
+        Bind(bind, destination, MountOptions.Parse(options));
     }
 
     private void Bind(Mount mount, string destination, ParsedMountOptions parsed)

@@ -122,6 +122,26 @@ public sealed class UserNamespaceTests(ContainerHost host, UserNamespaceTests.Ma
     }
 
     [ContainerFact]
+    public void Without_a_network_namespace_the_hosts_sys_is_bound_read_only()
+    {
+        var id = host.NewId();
+        var bundle = host.Bundle(c =>
+        {
+            MapIds(c);
+            c.Linux!.Namespaces!.RemoveAll(ns => ns.Type == "network");
+            c.Process!.Args = ["sh", "-c", "grep ' /sys ' /proc/self/mountinfo; ls /sys/class/net/lo >/dev/null && echo listed; touch /sys/x 2>/dev/null || echo refused"];
+        });
+
+        var outcome = host.Hutch("run", "--bundle", bundle, id);
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var lines = outcome.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var sys = Assert.Single(lines, l => l.Split(' ') is { Length: > 5 } fields && fields[4] == "/sys");
+        Assert.Contains(" ro,nosuid,nodev,noexec", sys, StringComparison.Ordinal);
+        Assert.Equal(["listed", "refused"], lines[^2..]);
+    }
+
+    [ContainerFact]
     public void A_veth_end_is_moved_into_a_container_with_a_user_namespace()
     {
         var hostName = Testing.Host.UniqueName("hua");

@@ -141,6 +141,27 @@ public sealed class TerminalTests(ContainerHost host) : IClassFixture<ContainerH
     }
 
     [ContainerFact]
+    public void Run_in_the_foreground_reports_the_inits_error_not_a_missing_terminal()
+    {
+        var id = host.NewId("tty");
+        var bundle = host.Bundle(c =>
+        {
+            c.Process!.Terminal = true;
+            c.Hooks = new Hooks { CreateRuntime = [new Hook { Path = "/bin/sh", Args = ["sh", "-c", "exit 4"] }] };
+        });
+        var clock = Stopwatch.StartNew();
+
+        var outcome = host.Hutch("run", "--bundle", bundle, id);
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("createRuntime hook 0 (/bin/sh) failed: exit status 4", outcome.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("pty master", outcome.Stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+        Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
+        Assert.False(host.AnyProcessHoldsRoot());
+    }
+
+    [ContainerFact]
     public void Create_with_a_terminal_and_no_console_socket_fails_like_runc_and_leaves_nothing()
     {
         var id = host.NewId("tty");

@@ -44,6 +44,13 @@ internal static class Create
         {
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
+        // Until cgroups land (issue 5), limits are said to be unapplied rather than silently dropped;
+        // refusing them would refuse every podman, Docker and containerd config.
+        if (config.Linux?.Resources is not null || !string.IsNullOrEmpty(config.Linux?.CgroupsPath))
+        {
+            options.Warn?.Invoke($"{configPath}: linux.resources and linux.cgroupsPath are not applied: " +
+                "hutch has no cgroup support yet, so the container runs in hutch's own cgroup without limits");
+        }
         var terminal = config.Process?.Terminal == true;
         CheckTerminal(options, configPath, terminal, detach);
         var namespaces = NamespacePlan.From(config);

@@ -21,4 +21,16 @@ public sealed class UnsupportedConfigTests(ContainerHost host) : IClassFixture<C
         Assert.Contains("linux.timeOffsets", outcome.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(host.Root, id)), "no state directory is left");
     }
+
+    [ContainerFact]
+    public void Resources_without_cgroup_support_are_named_in_a_warning()
+    {
+        var id = host.NewId();
+        var bundle = host.Bundle(c => c.Linux!.Resources = new LinuxResources { Pids = new LinuxPids { Limit = 10 } });
+
+        var outcome = host.Hutch("run", "--bundle", bundle, id);
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("linux.resources and linux.cgroupsPath are not applied", outcome.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -100,7 +100,10 @@ internal sealed record CreateRequest(
     bool NoNewKeyring,
     int PreserveFds)
 {
-    internal CreateOptions ToOptions(GlobalSettings globals, TextWriter error) => new()
+    internal CreateOptions ToOptions(GlobalSettings globals, TextWriter error) => globals.SystemdCgroup
+        ? throw new CommandFailedException("--systemd-cgroup is not supported: hutch has no systemd cgroup driver " +
+            "(no systemd runs on the hosts it is tested on); leave the flag out")
+        : new()
     {
         Root = globals.Root,
         Id = Id,

@@ -33,4 +33,17 @@ public sealed class UnsupportedConfigTests(ContainerHost host) : IClassFixture<C
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("linux.resources and linux.cgroupsPath are not applied", outcome.Stderr, StringComparison.Ordinal);
     }
+
+    [ContainerFact]
+    public void Systemd_cgroup_is_refused_and_nothing_is_left()
+    {
+        var id = host.NewId();
+        var bundle = host.Bundle();
+
+        var outcome = host.Hutch("--systemd-cgroup", "create", "--bundle", bundle, id);
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("--systemd-cgroup is not supported", outcome.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(host.Root, id)), "no state directory is left");
+    }
 }

@@ -8,40 +8,6 @@ using Hutch.Testing;
 
 namespace Hutch.Runtime.Tests.NetDevices;
 
-/// <summary>Runs iproute2's `ip` to set up and observe what the mover does.</summary>
-internal static class IpTool
-{
-    public static string Run(params string[] arguments)
-    {
-        var (exitCode, output, error) = TryRun(arguments);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"`ip {string.Join(' ', arguments)}` exited {exitCode}: {error.Trim()}");
-        }
-        return output;
-    }
-
-    public static (int ExitCode, string Output, string Error) TryRun(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ip")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
-    }
-}
-
 /// <summary>
 /// A network namespace a test made with `ip netns add` (unique name), deleted on Dispose with
 /// every device in it. Tests make their "runtime" (host) side and their container side this way,
@@ -63,12 +29,12 @@ internal sealed class TestNetns : IDisposable
     public static TestNetns Create()
     {
         var netns = new TestNetns(Host.UniqueName("hnd"));
-        IpTool.Run("netns", "add", netns.Name);
+        IpCommand.Run("netns", "add", netns.Name);
         return netns;
     }
 
     /// <summary>`ip -n NAME ARGS`.</summary>
-    public string Ip(params string[] arguments) => IpTool.Run(["-n", Name, .. arguments]);
+    public string Ip(params string[] arguments) => IpCommand.Run(["-n", Name, .. arguments]);
 
     /// <summary>Runs many `ip` commands in one process (`ip -n NAME -batch -`).</summary>
     public void Batch(IEnumerable<string> commands)
@@ -124,7 +90,7 @@ internal sealed class TestNetns : IDisposable
     public void Dispose()
     {
         _fd?.Dispose();
-        IpTool.TryRun("netns", "del", Name);
+        IpCommand.TryRun("netns", "del", Name);
     }
 
     private static List<JsonElement> Parse(string json) =>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Hutch.Linux.Tests.Mounts;
+namespace Hutch.Testing;
 
 /// <summary>
 /// Runs a test body on a thread of its own that did unshare(CLONE_FS | CLONE_NEWNS [| more])

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Hutch.Testing;
+using System.Text;
 
-namespace Hutch.Linux.Tests.Netlink;
+namespace Hutch.Testing;
 
 /// <summary>Runs iproute2's `ip` to set up and observe what the code under test does.</summary>
 internal static class IpCommand
@@ -25,6 +25,7 @@ internal static class IpCommand
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
         };
         foreach (var argument in arguments)
         {

@@ -87,6 +87,12 @@ struct hutch_spawn_plan {
 	const char *path;                    /* execve path (and the name in error messages) */
 	char *const *argv;                   /* NULL-terminated */
 	char *const *envp;                   /* NULL-terminated */
+	const char *time_offsets;            /* TWO_STAGE only: the text for timens_offsets
+	                                      * ("monotonic S NS\nboottime S NS\n"); the
+	                                      * intermediate unshares a time namespace, writes
+	                                      * it, and the final child is born inside (so
+	                                      * clone_flags must not hold CLONE_NEWTIME); NULL: none */
+	int32_t time_offsets_len;            /* bytes of time_offsets, one write(2) */
 };
 
 /* What a child writes to error_fd when a step fails (one write, 12 bytes < PIPE_BUF). */
@@ -104,6 +110,7 @@ struct hutch_spawn_report {
 #define HUTCH_STEP_SYNC 6
 #define HUTCH_STEP_EXEC 7
 #define HUTCH_STEP_SETID 8   /* BECOME_ROOT/CLEAR_GROUPS; index 0 setresgid, 1 setresuid, 2 setgroups */
+#define HUTCH_STEP_TIMENS 9  /* time_offsets; index 0 unshare(CLONE_NEWTIME), 1 open, 2 write */
 
 /* Returns the pid of the child that will execve (> 0), or -errno. *out_pidfd gets a
  * pidfd for it, or -1 on kernels without pidfds. -ECHILD in TWO_STAGE means the

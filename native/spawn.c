@@ -240,11 +240,36 @@ static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sig
 	fail(error_fd, HUTCH_STEP_EXEC, -1, errno);
 }
 
+/* A new time namespace for our children (unshare, not a clone flag: the offsets can be
+ * written only while no process is inside, and the unsharer itself stays outside). */
+static void enter_time_namespace(const struct hutch_spawn_plan *plan)
+{
+	int fd;
+	ssize_t n;
+	if (unshare(CLONE_NEWTIME) < 0)
+		fail(plan->error_fd, HUTCH_STEP_TIMENS, 0, errno);
+	do
+		fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		fail(plan->error_fd, HUTCH_STEP_TIMENS, 1, errno);
+	do
+		n = write(fd, plan->time_offsets, (size_t)plan->time_offsets_len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		fail(plan->error_fd, HUTCH_STEP_TIMENS, 2, errno);
+	if (n != (ssize_t)plan->time_offsets_len)
+		fail(plan->error_fd, HUTCH_STEP_TIMENS, 2, EIO);
+	(void)close(fd);
+}
+
 /* TWO_STAGE: join, then clone the final child as a sibling (CLONE_PARENT, so hutch
  * is its parent and can wait for it) with the new-namespace flags; report its pid. */
 static _Noreturn void intermediate_child(const struct hutch_spawn_plan *plan, const sigset_t *old_mask, int pid_pipe)
 {
 	join_namespaces(plan, plan->error_fd);
+	if (plan->time_offsets)
+		enter_time_namespace(plan);
 	pid_t pid = fork_like(plan->clone_flags | CLONE_PARENT, NULL, plan->flags & HUTCH_SPAWN_NO_CLONE3);
 	if (pid == 0)
 		final_child(plan, old_mask, 1);
@@ -316,6 +341,9 @@ static int plan_is_valid(const struct hutch_spawn_plan *plan)
 	    (plan->sync_fd >= 0 || (plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & (CLONE_NEWTIME | 0xffffffff00000000ull))))
 		return 0;
 	if ((plan->flags & HUTCH_SPAWN_CLEAR_GROUPS) && !(plan->flags & HUTCH_SPAWN_BECOME_ROOT))
+		return 0;
+	if (plan->time_offsets && (!(plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & CLONE_NEWTIME) ||
+	                           plan->time_offsets_len <= 0))
 		return 0;
 	if (plan->join_count < 0 || plan->join_count > HUTCH_SPAWN_MAX_JOINS || (plan->join_count && !plan->joins))
 		return 0;

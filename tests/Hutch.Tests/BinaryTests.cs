@@ -182,7 +182,7 @@ public class BinaryTests
         var linux = root.GetProperty("linux");
         var namespaces = linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetString()).ToList();
         Assert.Contains("network", namespaces);
-        Assert.DoesNotContain("time", namespaces);
+        Assert.Contains("time", namespaces);
         Assert.True(linux.GetProperty("netDevices").GetProperty("enabled").GetBoolean());
         Assert.False(linux.GetProperty("cgroup").GetProperty("v1").GetBoolean());
         var annotations = root.GetProperty("annotations");

@@ -18,7 +18,8 @@ internal sealed unsafe class NativePlan : IDisposable
     {
         var argv = plan.EffectiveArgv;
         var envp = plan.Envp;
-        var stringBytes = Utf8Size(plan.Path) + argv.Sum(Utf8Size) + envp.Sum(Utf8Size);
+        var timeOffsets = plan.HasTimeOffsets ? plan.RenderedTimeOffsets : null;
+        var stringBytes = Utf8Size(plan.Path) + argv.Sum(Utf8Size) + envp.Sum(Utf8Size) + (timeOffsets is null ? 0 : Utf8Size(timeOffsets));
         var size = sizeof(Libc.HutchSpawnPlan)
             + joins.Count * sizeof(Libc.HutchNsJoin)
             + plan.Fds.Count * sizeof(Libc.HutchFdMap)
@@ -27,7 +28,7 @@ internal sealed unsafe class NativePlan : IDisposable
         _block = (byte*)NativeMemory.AllocZeroed((nuint)size);
         try
         {
-            Plan = Fill(plan, joins, errorWrite, argv, envp);
+            Plan = Fill(plan, joins, errorWrite, argv, envp, timeOffsets);
         }
         catch
         {
@@ -39,7 +40,7 @@ internal sealed unsafe class NativePlan : IDisposable
     public Libc.HutchSpawnPlan* Plan { get; }
 
     private Libc.HutchSpawnPlan* Fill(SpawnPlan plan, IReadOnlyList<NamespaceJoin> joins, SafeFd errorWrite,
-        IReadOnlyList<string> argv, IReadOnlyList<string> envp)
+        IReadOnlyList<string> argv, IReadOnlyList<string> envp, string? timeOffsets)
     {
         var cursor = _block;
 
@@ -67,6 +68,8 @@ internal sealed unsafe class NativePlan : IDisposable
             envpArray[i] = PutString(ref cursor, envp[i]);
         }
 
+        var offsets = timeOffsets is null ? 0 : PutString(ref cursor, timeOffsets);
+
         *nativePlan = new Libc.HutchSpawnPlan
         {
             CloneFlags = plan.CloneFlags,
@@ -83,6 +86,8 @@ internal sealed unsafe class NativePlan : IDisposable
             Path = path,
             Argv = (nint)argvArray,
             Envp = (nint)envpArray,
+            TimeOffsets = offsets,
+            TimeOffsetsLen = timeOffsets is null ? 0 : Encoding.UTF8.GetByteCount(timeOffsets),
         };
         return nativePlan;
     }

@@ -44,6 +44,7 @@ internal sealed class SpawnException : Exception
             SpawnStep.Sync => "wait for the go on",
             SpawnStep.Exec => "execve",
             SpawnStep.SetId => "become root of the user namespace:",
+            SpawnStep.TimeNs => "set the time namespace offsets:",
             SpawnStep.Wait => "wait for",
             SpawnStep.Signal => "signal",
             _ => step.ToString(),

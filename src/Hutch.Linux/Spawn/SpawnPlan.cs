@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Namespaces;
 
@@ -52,10 +54,38 @@ internal sealed class SpawnPlan
     /// </summary>
     public bool ClearGroups { get; init; }
 
+    /// <summary>
+    /// Offsets of the new time namespace's clocks ("monotonic", "boottime"; runtime-spec
+    /// linux.timeOffsets). Needs <see cref="NamespaceKind.Time"/> in <see cref="NewNamespaces"/>.
+    /// The kernel takes offsets only before any process is inside, so the spawn goes two-stage:
+    /// the intermediate child unshares the time namespace (staying outside), writes
+    /// /proc/self/timens_offsets, and the final child is born inside it.
+    /// </summary>
+    public IReadOnlyDictionary<string, (long Secs, uint Nanosecs)>? TimeOffsets { get; init; }
+
     /// <summary>Use clone(2) even where clone3 exists (a seccomp filter that denies clone3 with EPERM).</summary>
     public bool AvoidClone3 { get; init; }
 
-    internal ulong CloneFlags => NewNamespaces.Aggregate(0UL, (flags, kind) => flags | kind.CloneFlag());
+    /// <summary>The time namespace is unshared by the intermediate child, not cloned, when it has offsets.</summary>
+    internal ulong CloneFlags => NewNamespaces
+        .Where(kind => !(kind == NamespaceKind.Time && HasTimeOffsets))
+        .Aggregate(0UL, (flags, kind) => flags | kind.CloneFlag());
+
+    internal bool HasTimeOffsets => TimeOffsets is { Count: > 0 };
+
+    /// <summary>The text written to timens_offsets: one "CLOCK SECS NANOSECS" line per clock, in name order.</summary>
+    internal string RenderedTimeOffsets
+    {
+        get
+        {
+            var text = new StringBuilder();
+            foreach (var (clock, (secs, nanosecs)) in (TimeOffsets ?? new Dictionary<string, (long, uint)>()).OrderBy(o => o.Key, StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{clock} {secs} {nanosecs}\n");
+            }
+            return text.ToString();
+        }
+    }
 
     /// <summary>The joins in the order the child performs them.</summary>
     internal IReadOnlyList<NamespaceJoin> OrderedJoins =>
@@ -68,7 +98,8 @@ internal sealed class SpawnPlan
     /// would be owned by hutch's user namespace, where the joiner has no capability (runc and
     /// crun also join first, then create).
     /// </summary>
-    internal bool TwoStage => JoinNamespaces.Any(join => join.Kind == NamespaceKind.Pid)
+    internal bool TwoStage => HasTimeOffsets
+        || JoinNamespaces.Any(join => join.Kind == NamespaceKind.Pid)
         || (JoinNamespaces.Count > 0 && NewNamespaces.Contains(NamespaceKind.User))
         || (NewNamespaces.Count > 0 && JoinNamespaces.Any(join => join.Kind == NamespaceKind.User));
 
@@ -133,7 +164,25 @@ internal sealed class SpawnPlan
         {
             throw new ArgumentException($"spawn {Path}: clearing the supplementary groups is part of becoming root: set BecomeRoot too", nameof(ClearGroups));
         }
-        if (AvoidClone3 && NewNamespaces.Contains(NamespaceKind.Time))
+        if (HasTimeOffsets)
+        {
+            if (!NewNamespaces.Contains(NamespaceKind.Time))
+            {
+                throw new ArgumentException($"spawn {Path}: time offsets need a new time namespace (add it to NewNamespaces)", nameof(TimeOffsets));
+            }
+            foreach (var (clock, (_, nanosecs)) in TimeOffsets!)
+            {
+                if (clock is not ("monotonic" or "boottime"))
+                {
+                    throw new ArgumentException($"spawn {Path}: time offset for clock \"{clock}\": only monotonic and boottime can be offset", nameof(TimeOffsets));
+                }
+                if (nanosecs >= 1_000_000_000)
+                {
+                    throw new ArgumentException($"spawn {Path}: time offset for {clock}: nanosecs {nanosecs} must be below 1000000000", nameof(TimeOffsets));
+                }
+            }
+        }
+        if (AvoidClone3 && NewNamespaces.Contains(NamespaceKind.Time) && !HasTimeOffsets)
         {
             throw new ArgumentException($"spawn {Path}: a new time namespace needs clone3", nameof(AvoidClone3));
         }

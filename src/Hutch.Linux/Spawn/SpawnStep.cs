@@ -1,7 +1,7 @@
 namespace Hutch.Linux.Spawn;
 
 /// <summary>
-/// Where a spawn failed. Signals..SetId are the HUTCH_STEP_* a child reports over the error
+/// Where a spawn failed. Signals..TimeNs are the HUTCH_STEP_* a child reports over the error
 /// pipe (native/hutch_native.h; the ABI test checks the values); the others happen in hutch.
 /// </summary>
 internal enum SpawnStep
@@ -18,6 +18,8 @@ internal enum SpawnStep
     Exec = 7,
     /// <summary>Becoming root of the user namespace (index 0 setresgid, 1 setresuid, 2 setgroups).</summary>
     SetId = 8,
+    /// <summary>Entering a new time namespace with offsets (index 0 unshare, 1 open timens_offsets, 2 write).</summary>
+    TimeNs = 9,
     /// <summary>Waiting for the child (waitid) or reading its report.</summary>
     Wait = 100,
     /// <summary>Sending the child a signal.</summary>

@@ -227,6 +227,20 @@ internal sealed class SpawnedProcess : IDisposable
                     Errno.EPERM => "the process lacks CAP_SETUID/CAP_SETGID in its user namespace",
                     _ => null,
                 });
+            case SpawnStep.TimeNs:
+                var timeCall = report.Index switch
+                {
+                    0 => "unshare(CLONE_NEWTIME)",
+                    1 => "open /proc/self/timens_offsets",
+                    _ => "write \"" + plan.RenderedTimeOffsets.Replace("\n", "; ", StringComparison.Ordinal).TrimEnd(' ', ';') + "\" to /proc/self/timens_offsets",
+                };
+                return new SpawnException(step, plan.Path, timeCall, errno, errno switch
+                {
+                    Errno.EPERM => "creating a time namespace needs CAP_SYS_ADMIN",
+                    Errno.EINVAL when report.Index == 0 => "the kernel has no time namespaces (CONFIG_TIME_NS, Linux 5.6+)",
+                    Errno.EINVAL or Errno.ERANGE => "an offset is out of the range the kernel accepts (monotonic and boottime only, within about +-146 years; nanosecs below 1000000000)",
+                    _ => null,
+                });
             case SpawnStep.Exec:
                 var target = plan.ExecFd is null ? plan.Path : $"fd {plan.ExecFd.Fd.ToString(CultureInfo.InvariantCulture)} ({plan.Path})";
                 return new SpawnException(step, plan.Path, target, errno, errno switch

@@ -122,6 +122,8 @@ internal static class Create
                     Envp = [InitChannel.FdVariable + "=" + socketTarget.ToString(CultureInfo.InvariantCulture)],
                     NewNamespaces = namespaces.New,
                     JoinNamespaces = joins.Joins,
+                    // Written by the spawn's intermediate child before the init is born inside.
+                    TimeOffsets = namespaces.New.Contains(NamespaceKind.Time) ? TimeOffsets(config.Linux?.TimeOffsets) : null,
                     SyncFd = sync.ChildEnd,
                     Fds = fds,
                     // In a user namespace the init must be its root before exec (after the maps
@@ -398,4 +400,10 @@ internal static class Create
 
     private static List<IdMapEntry> Entries(List<LinuxIdMapping>? mappings) =>
         mappings?.Select(m => new IdMapEntry(m.ContainerID, m.HostID, m.Size)).ToList() ?? [];
+
+    /// <summary>linux.timeOffsets as the spawn takes them (validated: known clocks, nanosecs below 10^9); null when none.</summary>
+    private static Dictionary<string, (long Secs, uint Nanosecs)>? TimeOffsets(Dictionary<string, LinuxTimeOffset>? offsets) =>
+        offsets is { Count: > 0 }
+            ? offsets.ToDictionary(o => o.Key, o => (o.Value?.Secs ?? 0, o.Value?.Nanosecs ?? 0u), StringComparer.Ordinal)
+            : null;
 }

@@ -26,13 +26,6 @@ internal sealed class NamespacePlan
     /// <summary>The plan of a validated config (the validator refused unknown and duplicate types).</summary>
     public static NamespacePlan From(ContainerConfig config)
     {
-        // Offsets must be written before any process enters the time namespace, which needs an
-        // unshare-then-fork step the spawn shim does not have yet: refuse rather than ignore them.
-        if (config.Linux?.TimeOffsets is { Count: > 0 })
-        {
-            throw new LifecycleException(
-                "linux.timeOffsets: time namespace offsets are not supported yet; remove linux.timeOffsets (a time namespace without offsets works)");
-        }
         var created = new List<NamespaceKind>();
         var joined = new List<(NamespaceKind, string)>();
         foreach (var ns in config.Linux?.Namespaces ?? [])

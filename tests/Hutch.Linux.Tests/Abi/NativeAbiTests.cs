@@ -56,6 +56,7 @@ public class NativeAbiTests
             OFF(hutch_spawn_plan, joins); OFF(hutch_spawn_plan, fd_map_count); OFF(hutch_spawn_plan, sync_fd);
             OFF(hutch_spawn_plan, fd_maps); OFF(hutch_spawn_plan, error_fd); OFF(hutch_spawn_plan, exec_fd);
             OFF(hutch_spawn_plan, path); OFF(hutch_spawn_plan, argv); OFF(hutch_spawn_plan, envp);
+            OFF(hutch_spawn_plan, time_offsets); OFF(hutch_spawn_plan, time_offsets_len);
             OFF(hutch_ns_join, fd); OFF(hutch_ns_join, nstype); OFF(hutch_fd_map, src); OFF(hutch_fd_map, dst);
             OFF(hutch_spawn_report, step); OFF(hutch_spawn_report, index); OFF(hutch_spawn_report, err);
             V(CLONE_NEWNS); V(CLONE_NEWUTS); V(CLONE_NEWIPC); V(CLONE_NEWUSER); V(CLONE_NEWPID);
@@ -63,7 +64,7 @@ public class NativeAbiTests
             V(HUTCH_SPAWN_NO_CLONE3); V(HUTCH_SPAWN_TWO_STAGE); V(HUTCH_SPAWN_VFORK); V(HUTCH_SPAWN_BECOME_ROOT); V(HUTCH_SPAWN_CLEAR_GROUPS); V(HUTCH_SPAWN_MAX_JOINS); V(HUTCH_SPAWN_MAX_FD_MAPS);
             V(HUTCH_SPAWN_CHILD_FAILED);
             V(HUTCH_STEP_SIGNALS); V(HUTCH_STEP_SETNS); V(HUTCH_STEP_CLONE); V(HUTCH_STEP_FD_MAP);
-            V(HUTCH_STEP_CLOSE_FDS); V(HUTCH_STEP_SYNC); V(HUTCH_STEP_EXEC); V(HUTCH_STEP_SETID);
+            V(HUTCH_STEP_CLOSE_FDS); V(HUTCH_STEP_SYNC); V(HUTCH_STEP_EXEC); V(HUTCH_STEP_SETID); V(HUTCH_STEP_TIMENS);
             V(O_RDONLY); V(O_WRONLY); V(O_RDWR); V(O_CREAT); V(O_EXCL); V(O_NOCTTY); V(O_TRUNC); V(O_APPEND);
             V(O_NONBLOCK); V(O_CLOEXEC); V(O_PATH); V(O_DIRECTORY); V(O_NOFOLLOW);
             V(POLLIN); V(POLLHUP); printf("sizeof pollfd %zu\n", sizeof(struct pollfd));
@@ -96,6 +97,8 @@ public class NativeAbiTests
             (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.path", "Path"),
             (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.argv", "Argv"),
             (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.envp", "Envp"),
+            (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.time_offsets", "TimeOffsets"),
+            (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.time_offsets_len", "TimeOffsetsLen"),
             (typeof(Libc.HutchNsJoin), "hutch_ns_join.fd", "Fd"),
             (typeof(Libc.HutchNsJoin), "hutch_ns_join.nstype", "NsType"),
             (typeof(Libc.HutchFdMap), "hutch_fd_map.src", "Src"),
@@ -139,6 +142,7 @@ public class NativeAbiTests
             ("HUTCH_STEP_CLONE", (long)SpawnStep.Clone), ("HUTCH_STEP_FD_MAP", (long)SpawnStep.FdMap),
             ("HUTCH_STEP_CLOSE_FDS", (long)SpawnStep.CloseFds), ("HUTCH_STEP_SYNC", (long)SpawnStep.Sync),
             ("HUTCH_STEP_EXEC", (long)SpawnStep.Exec), ("HUTCH_STEP_SETID", (long)SpawnStep.SetId),
+            ("HUTCH_STEP_TIMENS", (long)SpawnStep.TimeNs),
         ];
         AssertAll(constants);
     }

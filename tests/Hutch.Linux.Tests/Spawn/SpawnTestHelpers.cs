@@ -62,6 +62,7 @@ internal static partial class SpawnTestHelpers
                     AvoidClone3 = plan.AvoidClone3,
                     BecomeRoot = plan.BecomeRoot,
                     ClearGroups = plan.ClearGroups,
+                    TimeOffsets = plan.TimeOffsets,
                 });
             }
             using (process)

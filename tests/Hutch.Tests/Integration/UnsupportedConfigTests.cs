@@ -6,23 +6,6 @@ namespace Hutch.Tests.Integration;
 public sealed class UnsupportedConfigTests(ContainerHost host) : IClassFixture<ContainerHost>
 {
     [ContainerFact]
-    public void Time_namespace_offsets_are_refused_and_nothing_is_left()
-    {
-        var id = host.NewId();
-        var bundle = host.Bundle(c =>
-        {
-            c.Linux!.Namespaces!.Add(new LinuxNamespace { Type = "time" });
-            c.Linux.TimeOffsets = new Dictionary<string, LinuxTimeOffset> { ["monotonic"] = new() { Secs = 3600 } };
-        });
-
-        var outcome = host.Hutch("create", "--bundle", bundle, id);
-
-        Assert.Equal(1, outcome.ExitCode);
-        Assert.Contains("linux.timeOffsets", outcome.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(host.Root, id)), "no state directory is left");
-    }
-
-    [ContainerFact]
     public void Resources_without_cgroup_support_are_named_in_a_warning()
     {
         var id = host.NewId();

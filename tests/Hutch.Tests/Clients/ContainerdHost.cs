@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Hutch.Tests.Integration;
+
+namespace Hutch.Tests.Clients;
+
+/// <summary>
+/// A containerd of its own for one test class (started on first use): root, state, opt and
+/// socket in a temp folder, no CRI plugin; containers run with `ctr run --rootfs` over
+/// <see cref="ContainerHost.Rootfs"/> through the runc shim with bin/hutch as the runc binary
+/// and a --runc-root in the folder. Dispose kills and removes every task and container, stops
+/// containerd, ends any shim of this containerd still running, and removes the folder.
+/// </summary>
+public sealed class ContainerdHost : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly Lazy<Process> _daemon;
+    private readonly List<string> _ids = [];
+    private readonly string _work;
+
+    public ContainerdHost()
+    {
+        _work = Directory.CreateTempSubdirectory("hutch-ctrd-").FullName;
+        _daemon = new Lazy<Process>(StartDaemon);
+    }
+
+    private string Socket => Path.Combine(_work, "containerd.sock");
+
+    /// <summary>The --runc-root the shim passes to hutch (as `--root RUNC_ROOT/default`).</summary>
+    public string RuncRoot => Path.Combine(_work, "runc");
+
+    /// <summary>ctr's task stdio fifos (by default in /run/containerd/fifo, left there when ctr is killed).</summary>
+    private string FifoDirectory => Path.Combine(_work, "fifo");
+
+    /// <summary>The --root hutch gets from the shim in the default namespace.</summary>
+    public string HutchRoot => Path.Combine(RuncRoot, "default");
+
+    /// <summary>A unique container id, removed in Dispose.</summary>
+    public string NewId()
+    {
+        var id = "hutch-" + Guid.NewGuid().ToString("N")[..12];
+        lock (_ids)
+        {
+            _ids.Add(id);
+        }
+        return id;
+    }
+
+    /// <summary>`ctr run OPTIONS --runc-binary hutch --runc-root R --rootfs BUSYBOX ID COMMAND...`.</summary>
+    public Outcome Run(IEnumerable<string> options, string id, params string[] command) =>
+        Ctr(["run", .. options, "--fifo-dir", FifoDirectory, "--runc-binary", HutchBinary.PathName, "--runc-root", RuncRoot, "--rootfs", ContainerHost.Rootfs, id, .. command]);
+
+    /// <summary>
+    /// The same as <see cref="Run"/> on a terminal of its own (`script -qfec "ctr run ..." /dev/null`),
+    /// for `ctr run -t`; killed after <paramref name="deadline"/>.
+    /// </summary>
+    public Outcome RunOnTerminal(IEnumerable<string> options, string id, TimeSpan deadline, params string[] command)
+    {
+        _ = _daemon.Value;
+        var line = ClientProcess.ShellLine(["ctr", "--address", Socket, "run", .. options, "--fifo-dir", FifoDirectory, "--runc-binary", HutchBinary.PathName,
+            "--runc-root", RuncRoot, "--rootfs", ContainerHost.Rootfs, id, .. command]);
+        return ClientProcess.Run(_work, deadline, "script", ["-qfec", line, "/dev/null"]);
+    }
+
+    /// <summary>Runs `ctr --address SOCKET args...` (containerd is started first).</summary>
+    public Outcome Ctr(params string[] args)
+    {
+        _ = _daemon.Value;
+        return ClientProcess.Run(_work, Deadline, "ctr", ["--address", Socket, .. args]);
+    }
+
+    private Process StartDaemon()
+    {
+        var config = Path.Combine(_work, "config.toml");
+        File.WriteAllText(config, $"""
+            version = 2
+            root = "{_work}/root"
+            state = "{_work}/state"
+            disabled_plugins = ["io.containerd.grpc.v1.cri"]
+            [grpc]
+              address = "{Socket}"
+            [ttrpc]
+              address = "{Socket}.ttrpc"
+            [plugins."io.containerd.internal.v1.opt"]
+              path = "{_work}/opt"
+            """);
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _work };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec containerd --config \"$0\" </dev/null >\"$1\" 2>&1");
+        start.ArgumentList.Add(config);
+        start.ArgumentList.Add(Path.Combine(_work, "containerd.log"));
+        var daemon = Process.Start(start) ?? throw new InvalidOperationException("cannot start containerd");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline && !daemon.HasExited)
+        {
+            if (File.Exists(Socket) && ClientProcess.Run(_work, Deadline, "ctr", ["--address", Socket, "version"]).ExitCode == 0)
+            {
+                return daemon;
+            }
+            Thread.Sleep(100);
+        }
+        var log = File.ReadAllText(Path.Combine(_work, "containerd.log"));
+        if (!daemon.HasExited)
+        {
+            daemon.Kill();
+        }
+        throw new InvalidOperationException("containerd did not start serving " + Socket + " within 15 s; its log:\n" + log);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_daemon.IsValueCreated)
+            {
+                foreach (var id in _ids)
+                {
+                    ClientProcess.Run(_work, Deadline, "ctr", ["--address", Socket, "task", "kill", "--signal", "SIGKILL", id]);
+                    ClientProcess.Run(_work, Deadline, "ctr", ["--address", Socket, "task", "rm", "--force", id]);
+                    ClientProcess.Run(_work, Deadline, "ctr", ["--address", Socket, "container", "rm", id]);
+                }
+                StopDaemon(_daemon.Value);
+                KillShimsOf(Socket);
+                foreach (var id in _ids)
+                {
+                    File.Delete(ShimSocket(Socket, id)); // a killed shim leaves it behind
+                }
+                foreach (var id in _ids)
+                {
+                    HutchBinary.Run(null, "--root", HutchRoot, "delete", "--force", id);
+                }
+            }
+        }
+        finally
+        {
+            PodmanHost.UnmountUnder(_work);
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    private static void StopDaemon(Process daemon)
+    {
+        using (daemon)
+        {
+            if (!daemon.HasExited)
+            {
+                ContainerHost.HostCommand("kill", "-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture));
+                if (!daemon.WaitForExit(TimeSpan.FromSeconds(10)))
+                {
+                    daemon.Kill();
+                }
+            }
+            daemon.WaitForExit();
+        }
+    }
+
+    /// <summary>
+    /// Where containerd 1.6 puts the socket of the shim of container <paramref name="id"/> in the
+    /// default namespace: /run/containerd/s/ and the hex SHA-256 of "ADDRESS/default/ID".
+    /// </summary>
+    private static string ShimSocket(string address, string id) =>
+        "/run/containerd/s/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address + "/default/" + id)));
+
+    /// <summary>
+    /// Ends the runc shims this containerd started that are still running (one whose task
+    /// never got deleted): each by its pid, found by this containerd's socket in its argv.
+    /// </summary>
+    private static void KillShimsOf(string socket)
+    {
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var argv = File.ReadAllText(Path.Combine(proc, "cmdline")).Split('\0');
+                if (argv[0].EndsWith("containerd-shim-runc-v2", StringComparison.Ordinal) && argv.Contains(socket))
+                {
+                    using var shim = Process.GetProcessById(pid);
+                    shim.Kill();
+                    shim.WaitForExit(TimeSpan.FromSeconds(5));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+    }
+}

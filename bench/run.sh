@@ -1,4 +1,300 @@
 #!/usr/bin/env bash
-# Benchmarks against runc and crun: not built yet (needs the container lifecycle).
-echo "bench: not built yet: hutch cannot run a container until the lifecycle lands" >&2
-exit 1
+# hutch, crun and runc side by side on one busybox bundle (`make bench`).
+# Each measure is one hyperfine invocation holding the three runtimes (and, for `run`, the
+# floor: bench/floor/floor.c), each runtime with its own --root in a temporary directory.
+# Writes bench/results/runtimes.md (medians, hutch/crun and hutch/runc ratios, peak RSS,
+# binary sizes, which targets of the performance issue are met) and bench/results/runtimes.png.
+# Needs root, hyperfine, jq, gcc, GNU time (/usr/bin/time), busybox-static, runc, crun;
+# gnuplot for the chart (skipped, and said so, when it is missing).
+# Environment: HUTCH (default bin/hutch), RUNS (hyperfine runs of the fast measures, default
+# 10), SLOW_RUNS (runs of the 100-run loop, default 3), RSS_RUNS (default 5).
+set -eu
+cd "$(dirname "$0")/.."
+repo=$PWD
+HUTCH=${HUTCH:-$repo/bin/hutch}
+RUNS=${RUNS:-10}
+SLOW_RUNS=${SLOW_RUNS:-3}
+RSS_RUNS=${RSS_RUNS:-5}
+SEQ_N=${SEQ_N:-100}
+PAR_N=16
+lib=$repo/bench/lib
+out=$repo/bench/results
+started=$(date +%s)
+
+for tool in hyperfine jq gcc runc crun unshare /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool not found: run 'make deps' (or apt-get install it)" >&2; exit 1; }
+done
+[ -x "$HUTCH" ] || { echo "bench: $HUTCH not found or not executable: run 'make' or set HUTCH=" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (the runtimes create namespaces)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/hutch-bench.XXXXXX)
+names=(hutch crun runc)
+declare -A bin=([hutch]=$HUTCH [crun]=$lib/crun-wrapper.sh [runc]=$(command -v runc))
+declare -A root=([hutch]=$work/root-hutch [crun]=$work/root-crun [runc]=$work/root-runc)
+
+cleanup() {
+    set +e
+    for n in "${names[@]}"; do
+        for id in b k rss $(seq -f 'par%g' 1 $PAR_N); do
+            "${bin[$n]}" --root "${root[$n]}" delete -f "$id" >/dev/null 2>&1
+        done
+        for id in $(seq -f 'seq%g' 0 $((SEQ_N - 1))); do
+            [ ! -e "${root[$n]}/$id" ] || "${bin[$n]}" --root "${root[$n]}" delete -f "$id" >/dev/null 2>&1
+        done
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The bundle: hutch's own spec of /bin/true, without linux.resources (hutch has no cgroups
+# yet and only warns about them; runc and crun would apply them: the work would differ) and
+# with ociVersion 1.0.2 (crun 1.8.1 refuses hutch's 1.3.0 as "unknown version").
+bt=$work/bundle-true
+bs=$work/bundle-sleep
+bash tests/tools/busybox-rootfs.sh "$bt/rootfs"
+(cd "$bt" && "$HUTCH" spec --no-terminal -- /bin/true)
+jq 'del(.linux.resources) | .ociVersion = "1.0.2"' "$bt/config.json" > "$work/c.json"
+mv "$work/c.json" "$bt/config.json"
+mkdir -p "$bs"
+jq --arg r "$bt/rootfs" '.process.args = ["/bin/sleep", "100"] | .root.path = $r' "$bt/config.json" > "$bs/config.json"
+mkdir -p "${root[@]}"
+gcc -O2 -Wall -Wextra -o "$work/floor" bench/floor/floor.c
+
+declare -A failed=()   # "measure runtime" -> why
+measures=()            # in table order
+declare -A label=()
+
+# cmd_X RUNTIME -> the timed command; prep_X RUNTIME -> its hyperfine --prepare ("" for none)
+cmd_run()    { echo "${bin[$1]} --root ${root[$1]} run --bundle $bt b"; }
+cmd_create() { echo "${bin[$1]} --root ${root[$1]} create --bundle $bt b"; }
+prep_create() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b none $bt $bs"; }
+cmd_start()  { echo "${bin[$1]} --root ${root[$1]} start b"; }
+prep_start() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b created $bt $bs"; }
+cmd_state()  { echo "${bin[$1]} --root ${root[$1]} state k"; }
+cmd_kill()   { echo "${bin[$1]} --root ${root[$1]} kill b KILL"; }
+prep_kill()  { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b running $bt $bs"; }
+cmd_delete() { echo "${bin[$1]} --root ${root[$1]} delete b"; }
+prep_delete() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b stopped $bt $bs"; }
+cmd_seq()    { echo "$lib/sequential-runs.sh ${bin[$1]} ${root[$1]} $bt $SEQ_N"; }
+trial_seq()  { cmd_run "$1"; }   # a trial of one run, not of the whole loop
+cmd_par()    { echo "$lib/concurrent-creates.sh ${bin[$1]} ${root[$1]} $bt $PAR_N"; }
+prep_par()   { echo "$lib/delete-all.sh ${bin[$1]} ${root[$1]} $PAR_N"; }
+
+# measure NAME LABEL RUNS WARMUP: one hyperfine with every runtime that passes a trial run.
+measure() {
+    local m=$1 runs=$3 warmup=$4 n c p args=() ok=()
+    measures+=("$m"); label[$m]=$2
+    echo "== $2 ($runs runs)" >&2
+    for n in "${names[@]}"; do
+        c=$(cmd_$m "$n"); p=""; t=$c
+        if declare -F "prep_$m" >/dev/null; then p=$(prep_$m "$n"); fi
+        if declare -F "trial_$m" >/dev/null; then t=$(trial_$m "$n"); fi
+        # A trial run first: a runtime that fails is recorded and left out, the others go on.
+        if { [ -z "$p" ] || sh -c "$p" >"$work/trial.out" 2>&1; } && sh -c "$t" >"$work/trial.out" 2>&1; then
+            ok+=("$n")
+            [ -z "$p" ] || args+=(--prepare "$p")
+            args+=(--command-name "$n" "$c")
+        else
+            failed["$m $n"]=$(grep -v 'warning' "$work/trial.out" | tail -1 | cut -c1-160)
+            echo "   $n failed: ${failed["$m $n"]}" >&2
+        fi
+    done
+    if [ "$m" = run ]; then
+        args+=(--command-name floor "$work/floor $bt/rootfs")
+        ok+=(floor)
+    fi
+    [ ${#ok[@]} -gt 0 ] || return 0
+    if ! hyperfine -N --style basic --runs "$runs" --warmup "$warmup" \
+            --export-json "$work/$m.json" "${args[@]}" >"$work/$m.log" 2>&1; then
+        tail -5 "$work/$m.log" >&2
+        for n in "${ok[@]}"; do failed["$m $n"]="hyperfine failed (a run exited non-zero)"; done
+        rm -f "$work/$m.json"
+    fi
+}
+
+# The state measure reads one created container, made once.
+for n in "${names[@]}"; do
+    "$lib/to-state.sh" "${bin[$n]}" "${root[$n]}" k created "$bt" "$bs" || true
+done
+
+measure run "run /bin/true" "$RUNS" 2
+measure create "create" "$RUNS" 1
+measure start "start" "$RUNS" 1
+measure state "state" "$RUNS" 2
+measure kill "kill" "$RUNS" 1
+measure delete "delete" "$RUNS" 1
+measure seq "$SEQ_N sequential run+delete" "$SLOW_RUNS" 0
+measure par "$PAR_N concurrent creates" "$RUNS" 1
+
+# median_ms MEASURE NAME -> hyperfine's median in ms, empty when missing
+median_ms() {
+    [ -f "$work/$1.json" ] || return 0
+    jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000 | . * 100 | round / 100' "$work/$1.json"
+}
+# pair_ratio MEASURE A B -> median over i of time_A[i] / time_B[i] (the i-th runs paired)
+pair_ratio() {
+    [ -f "$work/$1.json" ] || return 0
+    jq -r --arg a "$2" --arg b "$3" '
+        ([.results[] | select(.command == $a)][0].times) as $x
+        | ([.results[] | select(.command == $b)][0].times) as $y
+        | if $x == null or $y == null then empty else
+            [range(0; [($x | length), ($y | length)] | min) | $x[.] / $y[.]] | sort
+            | (if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end)
+            | . * 100 | round / 100
+          end' "$work/$1.json"
+}
+cell() { local v; v=$(median_ms "$1" "$2"); if [ -n "$v" ]; then echo "$v"; elif [ -n "${failed["$1 $2"]:-}" ]; then echo "failed"; else echo ""; fi; }
+
+# Peak RSS of the runtime process for `run` (GNU time's %M, KiB; the maximum over the
+# process and the children it waited for), median of RSS_RUNS. crun is timed inside the
+# wrapper's mount namespace so that unshare and sh are not counted.
+declare -A rss=()
+for n in "${names[@]}"; do
+    vals=()
+    for i in $(seq 1 "$RSS_RUNS"); do
+        f=$work/rss.$n.$i
+        if [ "$n" = crun ]; then
+            unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; f=$1; shift; exec /usr/bin/time -f %M -o "$f" crun "$@"' \
+                sh "$f" --root "${root[$n]}" run --bundle "$bt" rss >/dev/null 2>&1 || true
+        else
+            /usr/bin/time -f %M -o "$f" "${bin[$n]}" --root "${root[$n]}" run --bundle "$bt" rss >/dev/null 2>&1 || true
+        fi
+        v=$(grep -E '^[0-9]+$' "$f" 2>/dev/null | tail -1 || true)
+        [ -z "$v" ] || vals+=("$v")
+    done
+    if [ ${#vals[@]} -gt 0 ]; then
+        rss[$n]=$(printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+    else
+        rss[$n]=""; failed["rss $n"]="no RSS figure (run failed)"
+    fi
+done
+
+# Binary sizes: the file, and the file plus the shared libraries it loads (ldd).
+declare -A size=() sizelibs=()
+for n in "${names[@]}"; do
+    real=${bin[$n]}; [ "$n" = crun ] && real=$(command -v crun)
+    size[$n]=$(stat -L -c %s "$real")
+    libs=$(ldd "$real" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
+    total=${size[$n]}
+    for l in $libs; do total=$((total + $(stat -L -c %s "$l"))); done
+    sizelibs[$n]=$total
+done
+
+# The wrapper's own cost, so that crun's figures can be read net of it.
+echo "== crun --version, direct and through bench/lib/crun-wrapper.sh" >&2
+hyperfine -N --style basic --runs $((RUNS * 2)) --warmup 3 --export-json "$work/wrapper.json" \
+    --command-name direct "crun --version" --command-name wrapped "$lib/crun-wrapper.sh --version" >"$work/wrapper.log" 2>&1 || true
+wrap_direct=$(median_ms wrapper direct); wrap_wrapped=$(median_ms wrapper wrapped)
+wrap_cost=$(awk -v a="$wrap_wrapped" -v b="$wrap_direct" 'BEGIN { if (a != "" && b != "") printf "%.2f", a - b }')
+
+mib() { awk -v k="$1" 'BEGIN { if (k != "") printf "%.1f", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b + 0 > 0) printf "%.2f", a / b }'; }
+hutch_version=$("$HUTCH" --version 2>/dev/null | head -1 | sed "s/^hutch version //")
+elapsed=$(( $(date +%s) - started ))
+
+report=$out/runtimes.md
+mkdir -p "$out"
+{
+    echo "# hutch, crun and runc side by side"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'); Linux $(uname -r), $(nproc) CPUs; hutch $hutch_version,"
+    echo "$(crun --version | head -1), $(runc --version | head -1); hyperfine $(hyperfine --version | awk '{print $2}');"
+    echo "$RUNS runs per fast measure, $SLOW_RUNS of the $SEQ_N-run loop; the bench took ${elapsed} s."
+    echo
+    echo "Milliseconds, hyperfine medians. The ratios are the medians of per-pair ratios (the i-th"
+    echo "run of hutch over the i-th run of the other runtime, all in the same hyperfine invocation)."
+    echo
+    echo "| measure | hutch (ms) | crun (ms) | runc (ms) | floor (ms) | hutch/crun | hutch/runc |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for m in "${measures[@]}"; do
+        echo "| ${label[$m]} | $(cell "$m" hutch) | $(cell "$m" crun) | $(cell "$m" runc) | $(median_ms "$m" floor) | $(pair_ratio "$m" hutch crun) | $(pair_ratio "$m" hutch runc) |"
+    done
+    echo
+    echo "| | hutch | crun | runc | hutch/crun | hutch/runc |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| peak RSS of \`run\` (MiB, median of $RSS_RUNS) | $(mib "${rss[hutch]}") | $(mib "${rss[crun]}") | $(mib "${rss[runc]}") | $(ratio "${rss[hutch]}" "${rss[crun]}") | $(ratio "${rss[hutch]}" "${rss[runc]}") |"
+    echo "| binary (MiB) | $(mib $((size[hutch] / 1024))) | $(mib $((size[crun] / 1024))) | $(mib $((size[runc] / 1024))) | $(ratio "${size[hutch]}" "${size[crun]}") | $(ratio "${size[hutch]}" "${size[runc]}") |"
+    echo "| binary + shared libraries (MiB) | $(mib $((sizelibs[hutch] / 1024))) | $(mib $((sizelibs[crun] / 1024))) | $(mib $((sizelibs[runc] / 1024))) | $(ratio "${sizelibs[hutch]}" "${sizelibs[crun]}") | $(ratio "${sizelibs[hutch]}" "${sizelibs[runc]}") |"
+    echo
+    echo "## Targets of the performance issue"
+    echo
+    target() { # LABEL VALUE LIMIT
+        if [ -z "$2" ]; then echo "- $1: not measured."
+        elif awk -v v="$2" -v l="$3" 'BEGIN { exit !(v <= l) }'; then echo "- $1: met ($2 <= $3)."
+        else echo "- $1: not met ($2 > $3)."; fi
+    }
+    target "\`run\` <= 1.0 x crun" "$(pair_ratio run hutch crun)" 1.0
+    target "\`run\` <= 0.5 x runc" "$(pair_ratio run hutch runc)" 0.5
+    for m in create start state kill delete; do target "$m <= crun" "$(pair_ratio "$m" hutch crun)" 1.0; done
+    target "peak RSS <= crun's" "$(ratio "${rss[hutch]}" "${rss[crun]}")" 1.0
+    echo "- binary size recorded: $(mib $((size[hutch] / 1024))) MiB."
+    echo
+    echo "## How it was measured"
+    echo
+    echo "- One busybox bundle (\`tests/tools/busybox-rootfs.sh\`); config.json from \`hutch spec --no-terminal -- /bin/true\`"
+    echo "  with \`linux.resources\` removed (hutch has no cgroups yet; runc and crun would apply them, so all"
+    echo "  three do the same work without them) and ociVersion set to 1.0.2 (crun 1.8.1 refuses 1.3.0)."
+    echo "  kill and delete use the same config with \`sleep 100\` as the process."
+    echo "- Each runtime has its own \`--root\` in a temporary directory. hyperfine runs the commands without"
+    echo "  a shell (\`-N\`); a measure's \`--prepare\` brings the container to the state the command needs:"
+    echo "  create after \`delete -f\`; start of a created container; state of a created container (made"
+    echo "  once); kill (SIGKILL) of a started \`sleep 100\`; delete of a started, killed, stopped one."
+    echo "  hyperfine runs each command's runs back to back, so the three runtimes alternate per measure."
+    echo "- $SEQ_N sequential run+delete: one shell loop of \`run\` (which deletes the container when the"
+    echo "  process exits, in all three runtimes) with a fresh ID per iteration (bench/lib/sequential-runs.sh)."
+    echo "- $PAR_N concurrent creates: $PAR_N \`create\` started in the background, then waited for"
+    echo "  (bench/lib/concurrent-creates.sh); the prepare force-deletes them."
+    echo "- floor: bench/floor/floor.c, clone with the same five namespaces (pid, net, ipc, uts, mount),"
+    echo "  / made private, rootfs bound onto itself, pivot_root, /proc mounted, exec /bin/true, waited for."
+    echo "- crun 1.8.1 refuses this VM's hybrid cgroup layout; it runs through bench/lib/crun-wrapper.sh"
+    echo "  (a private mount namespace with /sys/fs/cgroup/unified unmounted). \`crun --version\`: ${wrap_direct:-?} ms direct,"
+    echo "  ${wrap_wrapped:-?} ms wrapped, so the wrapper adds about ${wrap_cost:-?} ms to each crun figure above (not subtracted)."
+    echo "- Peak RSS: GNU time's %M of \`run\` (the largest of the process and the children it waited for)."
+    echo "  crun's is taken inside the wrapper's namespace, without unshare and sh."
+    echo "- Sizes: hutch is Native AOT (libc linked dynamically); crun links libyajl, libseccomp, libcap,"
+    echo "  libsystemd ...; runc is Go (libseccomp dynamically). \"+ shared libraries\" adds each file ldd lists."
+    if [ ${#failed[@]} -gt 0 ]; then
+        echo
+        echo "## Failures"
+        echo
+        for k in "${!failed[@]}"; do echo "- $k: ${failed[$k]}"; done | sort
+    fi
+    echo
+    echo "![runtimes](runtimes.png)"
+} > "$report"
+
+# The chart: medians per measure, one bar per runtime, log scale (the loop takes seconds).
+if command -v gnuplot >/dev/null; then
+    dat=$work/chart.dat
+    for m in "${measures[@]}"; do
+        printf '"%s"' "${label[$m]}"
+        for n in hutch crun runc floor; do v=$(median_ms "$m" "$n"); printf ' %s' "${v:-?}"; done
+        echo
+    done > "$dat"
+    gnuplot <<GP
+set terminal pngcairo size 1100,600 font "sans,10" noenhanced
+set output "$out/runtimes.png"
+set title "hutch, crun and runc: median time per measure (log scale, lower is better)"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set logscale y
+set ylabel "milliseconds"
+set grid ytics
+set key top left
+set xtics rotate by -20
+set datafile missing "?"
+plot "$dat" using 2:xtic(1) title "hutch" lc rgb "#1b9e77", \
+     "" using 3 title "crun (wrapped)" lc rgb "#d95f02", \
+     "" using 4 title "runc" lc rgb "#7570b3", \
+     "" using 5 title "floor" lc rgb "#666666"
+GP
+    echo "bench: chart $out/runtimes.png" >&2
+else
+    echo "bench: gnuplot not found (apt-get install -y gnuplot-nox): no chart drawn" >&2
+    sed -i 's|^!\[runtimes\](runtimes.png)$|(No chart: gnuplot was not installed.)|' "$report"
+fi
+
+cat "$report"
+echo "bench: $report written in $(( $(date +%s) - started )) s" >&2

@@ -42,6 +42,7 @@ internal static class InitProcess
                 boot = channel.Receive() as InitBootstrap ?? throw new InitException("the init did not get its bootstrap message first");
                 using var consoleSocket = boot.ConsoleSocketFd is { } consoleFd ? new SafeFd(consoleFd) : null;
                 config = ConfigJson.Parse(Encoding.UTF8.GetBytes(boot.ConfigJson));
+                var keyringWarning = boot.NoNewKeyring ? null : SessionKeyring.JoinNew(boot.Id);
                 // Planned first: a bad capability or rlimit name fails create before any mount.
                 plan = Plan(boot, config);
                 var rc = Libc.OpenAt(null, boot.ExecFifoPath, Libc.O_PATH, 0, out fifo);
@@ -84,7 +85,13 @@ internal static class InitProcess
                 {
                     ProcessLauncher.Resolve(plan);
                 }
-                channel.Send(new InitReady { Warnings = plan is null ? [] : [.. plan.Warnings] });
+                var warnings = new List<string>();
+                if (keyringWarning is not null)
+                {
+                    warnings.Add(keyringWarning);
+                }
+                warnings.AddRange(plan?.Warnings ?? []);
+                channel.Send(new InitReady { Warnings = warnings });
             }
 #pragma warning disable CA1031 // every failure of the init goes back to the parent as its create error
             catch (Exception e)

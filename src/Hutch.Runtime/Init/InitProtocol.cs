@@ -66,6 +66,9 @@ internal sealed class InitBootstrap : InitMessage
 
     public bool NoPivot { get; init; }
 
+    /// <summary>--no-new-keyring: keep the runtime's session keyring instead of joining "_ses.&lt;id&gt;".</summary>
+    public bool NoNewKeyring { get; init; }
+
     /// <summary>&lt;root&gt;/&lt;id&gt;/exec.fifo: the init blocks on it until `start`.</summary>
     public required string ExecFifoPath { get; init; }
 

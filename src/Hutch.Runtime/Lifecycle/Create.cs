@@ -175,6 +175,7 @@ internal static class Create
                 Bundle = bundle,
                 Rootfs = rootfs,
                 NoPivot = options.NoPivot,
+                NoNewKeyring = options.NoNewKeyring,
                 ExecFifoPath = fifoInInit,
                 StateDirectory = directory.Path,
                 HostPid = init.Pid,

@@ -31,6 +31,7 @@ internal static class HutchApp
 
         using (log)
         {
+            CliLog.Active = log;
             if (parsed.Errors.Count > 0)
             {
                 foreach (var message in parsed.Errors)

@@ -9,8 +9,8 @@ namespace Hutch.Runtime.Features;
 /// What `hutch features` reports: only what this build really implements (features.md: a runtime
 /// MUST NOT list what it does not support; a null field means "unknown"). At this commit: the six
 /// hook phases, every mount option MountOptions parses, the namespaces create can make or join
-/// (time with linux.timeOffsets too; not user: the spawn shim cannot become root in a new user
-/// namespace yet), every capability, seccomp (libseccomp), linux.netDevices.
+/// (user with its id maps, time with linux.timeOffsets), every capability, seccomp (libseccomp),
+/// linux.netDevices.
 /// </summary>
 /// <remarks>
 /// cgroup stays off until issue 5; apparmor and selinux are off (labels are ignored on hosts without
@@ -32,7 +32,7 @@ internal static class ImplementedFeatures
         MountOptions = [.. MountOptions.KnownOptions.Distinct().Order(StringComparer.Ordinal)],
         Linux = new LinuxFeatures
         {
-            Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "uts"],
+            Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. CapabilityNames.All],
             Cgroup = new CgroupFeatures { V1 = false, V2 = false, Systemd = false, SystemdUser = false, Rdma = false },
             Seccomp = new SeccompFeatures { Enabled = true },

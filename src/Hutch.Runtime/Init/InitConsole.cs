@@ -9,7 +9,8 @@ namespace Hutch.Runtime.Init;
 /// <summary>
 /// process.terminal inside the init, in runc's order: <see cref="Open"/> after pivot_root (so
 /// /dev/ptmx is the container's devpts instance) and before the readonly and masked paths (so
-/// /dev/console can still be bind-mounted); <see cref="AttachBeforeExec"/> last before execve.
+/// /dev/console can still be bind-mounted); <see cref="AttachBeforeExec"/> before the init reports
+/// ready (it then holds none of the caller's stdio while it waits for `start`).
 /// </summary>
 internal static class InitConsole
 {

@@ -45,6 +45,11 @@ internal static class InitProcess
                 var keyringWarning = boot.NoNewKeyring ? null : SessionKeyring.JoinNew(boot.Id);
                 // Planned first: a bad capability or rlimit name fails create before any mount.
                 plan = Plan(boot, config);
+                if (plan is not null)
+                {
+                    // While the host's root is still ours: libseccomp is loaded from the host.
+                    ProcessLauncher.CompileSeccomp(plan);
+                }
                 var rc = Libc.OpenAt(null, boot.ExecFifoPath, Libc.O_PATH, 0, out fifo);
                 if (rc < 0)
                 {
@@ -84,6 +89,13 @@ internal static class InitProcess
                 if (plan is not null)
                 {
                     ProcessLauncher.Resolve(plan);
+                    if (pty is not null)
+                    {
+                        // Before "ready", as runc does: the init lets go of the caller's stdio now.
+                        // containerd's shim waits for EOF on the pipes it gave `create` before it
+                        // runs `start`; holding them until the exec would hang `ctr run -t`.
+                        InitConsole.AttachBeforeExec(pty, plan.Uid, plan.Gid);
+                    }
                 }
                 var warnings = new List<string>();
                 if (keyringWarning is not null)
@@ -132,11 +144,6 @@ internal static class InitProcess
                 if (plan is null)
                 {
                     throw new InitException($"container {boot.Id} has no process to start: config.json has no \"process\"");
-                }
-                if (pty is not null)
-                {
-                    // Last: the init's own stdio are gone after this (the peer is O_CLOEXEC; its copies on 0-2 are not).
-                    InitConsole.AttachBeforeExec(pty, plan.Uid, plan.Gid);
                 }
                 ProcessLauncher.Exec(plan);
                 return 1; // not reached: Exec returns only by throwing

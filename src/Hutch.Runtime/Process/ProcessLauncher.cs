@@ -64,6 +64,16 @@ internal static class ProcessLauncher
         SecurityLabels.Check(plan);
         plan.Capabilities = CapabilityGrant.RestrictToHeld(plan.Capabilities, plan.Warnings);
         plan.ExecutablePath = ExecutableLookup.Find(plan.Args[0], plan.Env, plan.Cwd);
+        CompileSeccomp(plan);
+    }
+
+    /// <summary>
+    /// Compiles the seccomp filter (loading the system's libseccomp). The init calls this before
+    /// any mount or pivot_root: libseccomp must come from the host, never be looked up (and run,
+    /// in the privileged init) in the container's filesystem.
+    /// </summary>
+    public static void CompileSeccomp(ProcessPlan plan)
+    {
         if (plan.Seccomp is not null && plan.SeccompProgram is null)
         {
             try

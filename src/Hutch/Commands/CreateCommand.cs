@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Logging;
 using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
@@ -114,7 +115,7 @@ internal sealed record CreateRequest(
         NoPivot = NoPivot,
         NoNewKeyring = NoNewKeyring,
         PreserveFds = PreserveFds,
-        Warn = message => error.WriteLine("hutch: warning: " + message),
-        Debug = globals.Debug ? message => error.WriteLine("hutch: debug: " + message) : null,
+        Warn = message => CliLog.Warn(error, message),
+        Debug = globals.Debug ? message => CliLog.Active?.Debug(message) : null,
     };
 }

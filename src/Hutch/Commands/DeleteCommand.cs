@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Logging;
 
 namespace Hutch.Commands;
 
@@ -27,7 +28,7 @@ internal sealed class DeleteCommand : Command
 
     private static int Run(DeleteRequest request, GlobalSettings globals, TextWriter error)
     {
-        Hutch.Runtime.Lifecycle.Delete.Run(globals.Root, request.Id, request.Force, message => error.WriteLine("hutch: warning: " + message));
+        Hutch.Runtime.Lifecycle.Delete.Run(globals.Root, request.Id, request.Force, message => CliLog.Warn(error, message));
         return ExitCodes.Success;
     }
 }

@@ -24,6 +24,17 @@ internal sealed class CliLog : IDisposable
 
     internal bool DebugEnabled { get; }
 
+    /// <summary>
+    /// The log of this hutch process (one per process: HutchApp sets it once the command line is
+    /// read). Runtime code reports warnings through <see cref="Warn"/>, so that with --log they go
+    /// to the log file only: containerd's shim gives `create` the container's stdio, and a warning
+    /// on stderr would land in the container's output.
+    /// </summary>
+    internal static CliLog? Active { get; set; }
+
+    /// <summary>A warning through the active log, or as a text record on <paramref name="fallback"/> before there is one.</summary>
+    internal static void Warn(TextWriter fallback, string message) => (Active ?? StderrOnly(fallback)).Warning(message);
+
     /// <summary>A log that writes only to stderr (used before the command line is understood).</summary>
     internal static CliLog StderrOnly(TextWriter stderr, bool debug = false) =>
         new(null, LogFormat.Text, debug, stderr, () => DateTimeOffset.UtcNow);

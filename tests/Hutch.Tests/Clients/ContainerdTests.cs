@@ -26,8 +26,7 @@ public sealed class ContainerdTests(ContainerdHost containerd) : IClassFixture<C
         Assert.Equal(7, run.ExitCode);
     }
 
-    [ContainerdFact(Skip = "hutch bug: create writes its warnings (the cgroup one) to stderr, which the shim made the container's " +
-                           "stderr, instead of only to the --log file as runc does; docs/clients.md. Remove this Skip when fixed.")]
+    [ContainerdFact]
     public void Ctr_run_rm_keeps_hutch_warnings_out_of_the_container_stderr()
     {
         var run = containerd.Run(["--rm"], containerd.NewId(), "/bin/true");
@@ -76,9 +75,7 @@ public sealed class ContainerdTests(ContainerdHost containerd) : IClassFixture<C
         Assert.Equal("RUNNING", TaskStatus(id));
     }
 
-    [ContainerdFact(Skip = "hutch bug: with a terminal the init keeps create's stdout/stderr pipe open until start, and the shim " +
-                           "waits for EOF on it, so ctr run -t hangs in create; docs/clients.md. Remove this Skip when the init " +
-                           "makes the pty its stdio before waiting on exec.fifo.")]
+    [ContainerdFact]
     public void Ctr_run_t_gives_the_process_a_terminal()
     {
         var run = containerd.RunOnTerminal(["--rm", "-t"], containerd.NewId(), TimeSpan.FromSeconds(20), "/bin/sh", "-c", "tty; exit 4");

@@ -84,8 +84,7 @@ public sealed class PodmanTests(PodmanHost podman) : IClassFixture<PodmanHost>
         podman.Podman("rm", name);
     }
 
-    [PodmanFact(Skip = "hutch bug: the init compiles the seccomp filter after pivot_root, so dlopen(libseccomp.so.2) looks in the image " +
-                       "(busybox has none) and create fails; docs/clients.md. Remove this Skip when hutch loads libseccomp before pivot_root.")]
+    [PodmanFact]
     public void Run_with_podmans_default_seccomp_profile()
     {
         var run = podman.Podman("run", "--rm", "--name", PodmanHost.NewName(), "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",

@@ -4,11 +4,12 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 RID ?= linux-x64
 COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-# Packages the tests, demo and bench use; installed only when one is missing.
-APT_PACKAGES := busybox-static iproute2 jq libseccomp2 hyperfine runc crun time strace
-DEPS_STAMP := .tmp/deps.stamp
+# Packages the tests and the demo use (podman and containerd drive hutch in the client tests),
+# and those the bench adds; installed only when one is missing.
+APT_PACKAGES := busybox-static iproute2 jq libseccomp2 python3 podman containerd
+BENCH_PACKAGES := hyperfine runc crun time strace gnuplot-nox
 
-.PHONY: all build native install test test-unit test-stress demo bench deps clean
+.PHONY: all build native install test test-stress demo bench deps deps-bench apt-install clean
 
 all: build
 
@@ -26,7 +27,13 @@ install: build
 
 # Installs the Debian packages the tests and demo need, only when one is missing.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+deps-bench:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(BENCH_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -45,7 +52,7 @@ test-stress: native
 demo: deps build
 	bash docs/demo/netdevices-walkthrough.sh
 
-bench: deps build
+bench: deps-bench build
 	bash bench/run.sh
 
 clean:

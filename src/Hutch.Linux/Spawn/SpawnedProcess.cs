@@ -71,6 +71,14 @@ internal sealed class SpawnedProcess : IDisposable
     /// <summary>Blocks until the child exits and reaps it (once; later calls return the same status).</summary>
     public ExitStatus WaitForExit()
     {
+        // The blocking wait happens outside the lock, without reaping: Kill takes the lock, and
+        // `run` forwards signals to the child from another thread while it waits here.
+        if (_exit is null)
+        {
+            _ = PidFd.IsInvalid
+                ? Libc.WaitId(Libc.P_PID, Pid, Libc.WEXITED | Libc.WNOWAIT, out _, out _, out _)
+                : Libc.PollReadable(PidFd, -1);
+        }
         lock (_lock)
         {
             if (_exit is { } done)

@@ -20,6 +20,20 @@ internal static class Run
         SignalNames.SIGUSR1, SignalNames.SIGUSR2,
     ];
 
+    /// <summary>
+    /// .NET knows SIGINT, SIGTERM, SIGHUP and SIGQUIT by their own (negative) PosixSignal values and
+    /// only cancels its default handling (exit) for a registration made with those; other signals
+    /// are registered by their raw numbers.
+    /// </summary>
+    private static PosixSignal ToPosixSignal(int signal) => signal switch
+    {
+        SignalNames.SIGINT => PosixSignal.SIGINT,
+        SignalNames.SIGTERM => PosixSignal.SIGTERM,
+        SignalNames.SIGHUP => PosixSignal.SIGHUP,
+        SignalNames.SIGQUIT => PosixSignal.SIGQUIT,
+        _ => (PosixSignal)signal,
+    };
+
     /// <summary>The exit status for the CLI: 0 with --detach, else the container process's.</summary>
     public static int Execute(CreateOptions options, bool detach, bool keep)
     {
@@ -33,7 +47,7 @@ internal static class Run
                 // Registered before start, so a signal that comes early is forwarded, not fatal to hutch.
                 foreach (var signal in Forwarded)
                 {
-                    registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, context =>
+                    registrations.Add(PosixSignalRegistration.Create(ToPosixSignal(signal), context =>
                     {
                         context.Cancel = true;
                         created.Init.Kill(signal);

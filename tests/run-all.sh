@@ -27,7 +27,8 @@ for trx in "$results"/*.trx; do
     get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
     passed=$((passed + $(get passed)))
     failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-    skipped=$((skipped + $(get notExecuted)))
+    # A skipped test is counted in total but not in executed (notExecuted stays 0 for xunit).
+    skipped=$((skipped + $(get total) - $(get executed)))
 done
 # A test host that crashed or a project that wrote no results counts as a failure.
 if [ "$failed_runs" -gt 0 ] && [ "$failed" = 0 ]; then failed=$failed_runs; fi

@@ -29,9 +29,7 @@ public sealed class ProcessHandoverTests(ContainerHost host) : IClassFixture<Con
         }
     }
 
-    [ContainerFact(Skip = "known bug, open: `run` in the foreground dies of SIGTERM instead of forwarding it (the " +
-        "PosixSignalRegistration handler in Lifecycle/Run.cs is never invoked; strace shows .NET re-raising the signal). " +
-        "Remove this Skip when fixed.")]
+    [ContainerFact]
     public void Run_in_the_foreground_forwards_SIGTERM_and_exits_with_the_containers_status()
     {
         var id = host.NewId();

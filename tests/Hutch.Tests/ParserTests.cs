@@ -206,7 +206,7 @@ public class ParserTests
         Assert.True(request.Detach);
         Assert.True(request.Keep);
         Assert.True(request.NoSubreaper);
-        Assert.Equal("B", request.Bundle);
+        Assert.Equal("B", request.Create.Bundle);
     }
 
     [Fact]

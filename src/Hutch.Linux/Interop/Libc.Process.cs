@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Hutch.Linux.Interop;
 
-/// <summary>Processes: kill(2), getpid(2) and the waitid(2) constants (the call itself is hutch_waitid).</summary>
+/// <summary>Processes: kill(2), getpid(2), geteuid(2) and the waitid(2) constants (the call itself is hutch_waitid).</summary>
 internal static partial class Libc
 {
     // waitid idtype
@@ -21,4 +21,7 @@ internal static partial class Libc
 
     [LibraryImport("libc")]
     internal static partial int getpid();
+
+    [LibraryImport("libc")]
+    internal static partial uint geteuid();
 }

@@ -87,7 +87,7 @@ internal static class Create
 
             using var selfCopy = SealedSelfCopy.Create();
             options.Debug?.Invoke($"sealed self-copy made in {selfCopy.CopyTime.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms");
-            var rc = InitSyscalls.SocketPair(out var parentEnd, out var childEnd);
+            var rc = Libc.UnixSocketPair(Libc.TerminalConstants.SOCK_STREAM, out var parentEnd, out var childEnd);
             if (rc < 0)
             {
                 throw new InitException($"create the init socket pair: {Errno.Describe(-rc)}");
@@ -130,7 +130,7 @@ internal static class Create
                     // below), or execve drops every capability. Groups are cleared only where
                     // setgroups is "allow": a new namespace whose maps root writes.
                     BecomeRoot = namespaces.HasUser,
-                    ClearGroups = namespaces.New.Contains(NamespaceKind.User) && InitSyscalls.IsRoot,
+                    ClearGroups = namespaces.New.Contains(NamespaceKind.User) && Libc.geteuid() == 0,
                 });
                 sync.ChildEnd.Dispose();
                 // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.
@@ -138,7 +138,7 @@ internal static class Create
 
                 if (namespaces.New.Contains(NamespaceKind.User))
                 {
-                    IdMap.Write(init.Pid, Entries(config.Linux?.UidMappings), Entries(config.Linux?.GidMappings), privileged: InitSyscalls.IsRoot);
+                    IdMap.Write(init.Pid, Entries(config.Linux?.UidMappings), Entries(config.Linux?.GidMappings), privileged: Libc.geteuid() == 0);
                 }
                 // [cgroups: issue 5] place init.Pid in the container's cgroup here, before the release.
                 // Net devices: the child is in its namespaces and has not exec'd; prestart and
@@ -164,7 +164,7 @@ internal static class Create
                 Annotations = config.Annotations,
                 Created = created,
                 Rootfs = rootfs,
-                Owner = ContainerOwner.Of(InitSyscalls.EffectiveUid),
+                Owner = ContainerOwner.Of(Libc.geteuid()),
                 OwnsNetworkNamespace = namespaces.New.Contains(NamespaceKind.Network),
             };
 

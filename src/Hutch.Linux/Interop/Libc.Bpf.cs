@@ -23,7 +23,7 @@ internal static partial class Libc
     internal const int BpfObjectNameLength = 16;
 
     [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct BpfProgLoadAttr
+    internal unsafe struct BpfProgLoadAttr
     {
         public uint ProgType;
         public uint InsnCnt;
@@ -40,7 +40,7 @@ internal static partial class Libc
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct BpfAttachAttr
+    internal struct BpfAttachAttr
     {
         public uint TargetFd;
         public uint AttachBpfFd;
@@ -50,7 +50,7 @@ internal static partial class Libc
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct BpfQueryAttr
+    internal struct BpfQueryAttr
     {
         public uint TargetFd;
         public uint AttachType;
@@ -61,7 +61,7 @@ internal static partial class Libc
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct BpfGetIdAttr
+    internal struct BpfGetIdAttr
     {
         public uint Id;
         public uint NextId;
@@ -69,7 +69,7 @@ internal static partial class Libc
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct BpfInfoAttr
+    internal struct BpfInfoAttr
     {
         public uint BpfFd;
         public uint InfoLen;
@@ -78,7 +78,7 @@ internal static partial class Libc
 
     /// <summary>The head of struct bpf_prog_info, up to and including name.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct BpfProgInfoHead
+    internal unsafe struct BpfProgInfoHead
     {
         public uint Type;
         public uint Id;

@@ -1,0 +1,283 @@
+using System.Globalization;
+using Hutch.Linux.Interop;
+
+namespace Hutch.Linux.Cgroups;
+
+/// <summary>
+/// One container's cgroup: a directory in every v1 hierarchy and in the cgroup2 one. Created
+/// from linux.cgroupsPath (<see cref="Create(CgroupLayout, string)"/>) or re-opened from the
+/// directories saved in state.json (<see cref="Attach"/>). Freezing and signalling are in
+/// Cgroup.Freezer.cs, removal in Cgroup.Remove.cs.
+/// </summary>
+internal sealed partial class Cgroup
+{
+    private const uint DirectoryMode = 0x1ED; // 0755
+
+    private readonly CgroupLayout _layout;
+    private readonly Dictionary<string, string> _directories;
+
+    // The directories Remove deletes: those Create made (in creation order), or the leaves of an attached cgroup.
+    private readonly List<string> _owned;
+
+    private Cgroup(CgroupLayout layout, Dictionary<string, string> directories, List<string> owned)
+    {
+        _layout = layout;
+        _directories = directories;
+        _owned = owned;
+    }
+
+    /// <summary>Key: a v1 controller ("memory", "cpu", ...) or "unified"; value: the absolute directory.</summary>
+    public IReadOnlyDictionary<string, string> Directories => _directories;
+
+    /// <summary>The cgroup2 directory, or null on a pure v1 host.</summary>
+    public string? UnifiedDir => _directories.GetValueOrDefault(CgroupLayout.UnifiedKey);
+
+    /// <summary>
+    /// Creates (or joins, when it exists) the cgroup at <paramref name="path"/>, linux.cgroupsPath as
+    /// runc's cgroupfs driver reads it (absolute: under each hierarchy's root; relative: under the
+    /// runtime's own cgroup of each hierarchy). Makes the missing directories, remembering which so
+    /// Remove deletes exactly those, and enables cgroup2's controllers down to the new cgroup.
+    /// On failure removes what it made and throws CgroupException.
+    /// </summary>
+    public static Cgroup Create(CgroupLayout layout, string path) =>
+        Create(layout, path, File.ReadAllText("/proc/self/cgroup"));
+
+    /// <summary><see cref="Create(CgroupLayout, string)"/> with the runtime's /proc/self/cgroup text given.</summary>
+    internal static Cgroup Create(CgroupLayout layout, string path, string procSelfCgroup)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(path);
+        var own = CgroupPaths.ParseProcCgroup(procSelfCgroup);
+        var directories = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (controller, mount) in layout.V1Mounts)
+        {
+            directories[controller] = CgroupPaths.Resolve(
+                mount, layout.V1MountRoots[controller], own.GetValueOrDefault(controller), path);
+        }
+        if (layout.UnifiedMount is not null)
+        {
+            directories[CgroupLayout.UnifiedKey] = CgroupPaths.Resolve(
+                layout.UnifiedMount, layout.UnifiedMountRoot ?? "/", own.GetValueOrDefault(CgroupLayout.UnifiedKey), path);
+        }
+
+        var cgroup = new Cgroup(layout, directories, []);
+        try
+        {
+            foreach (var (controller, mount) in layout.V1Mounts)
+            {
+                cgroup.MakeDirectories(mount, directories[controller], copyCpuset: controller == "cpuset");
+            }
+            if (layout.UnifiedMount is not null)
+            {
+                var leaf = directories[CgroupLayout.UnifiedKey];
+                cgroup.MakeDirectories(layout.UnifiedMount, leaf, copyCpuset: false);
+                EnableControllersDownTo(layout.UnifiedMount, leaf);
+            }
+            return cgroup;
+        }
+        catch (CgroupException error)
+        {
+            try
+            {
+                cgroup.Remove();
+            }
+            catch (CgroupException cleanup)
+            {
+                throw new CgroupException(
+                    $"{error.Message}; then removing the directories it made failed too: {cleanup.Message}",
+                    error.CgroupPath, error.Value, error.Errno);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Re-opens a cgroup from the <see cref="Directories"/> map saved at create. Remove deletes only
+    /// the leaf directories (and sub-cgroups inside them), never their parents.
+    /// </summary>
+    public static Cgroup Attach(CgroupLayout layout, IReadOnlyDictionary<string, string> directories)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(directories);
+        var map = new Dictionary<string, string>(directories, StringComparer.Ordinal);
+        return new Cgroup(layout, map, map.Values.Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// The directory holding <paramref name="controller"/>'s files: its v1 hierarchy's, else the
+    /// cgroup2 one when the controller is there ("unified" names it directly), else null.
+    /// </summary>
+    public string? Dir(string controller)
+    {
+        if (_directories.TryGetValue(controller, out var dir))
+        {
+            return dir;
+        }
+        return UnifiedDir is not null && _layout.IsUnified(controller) ? UnifiedDir : null;
+    }
+
+    /// <summary>Moves <paramref name="pid"/> into this cgroup in every hierarchy (cgroup.procs of each).</summary>
+    public void AddProcess(int pid)
+    {
+        var value = pid.ToString(CultureInfo.InvariantCulture);
+        foreach (var dir in DistinctDirectories())
+        {
+            CgroupFile.Write(Path.Combine(dir, "cgroup.procs"), value);
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> to <paramref name="file"/> of <paramref name="controller"/>'s directory in one write(2).</summary>
+    public void Write(string controller, string file, string value)
+    {
+        var dir = Dir(controller) ?? throw new CgroupException(
+            $"cgroup: write `{value}` to {file}: no hierarchy of this cgroup has the {controller} controller " +
+            $"({DescribeLayout()}): drop the setting from config.json or enable the controller on the host",
+            file, value);
+        CgroupFile.Write(Path.Combine(dir, file), value);
+    }
+
+    /// <summary>The text of <paramref name="file"/> in <paramref name="controller"/>'s directory as the kernel gives it; null when it does not exist.</summary>
+    public string? Read(string controller, string file)
+    {
+        var dir = Dir(controller);
+        return dir is null ? null : CgroupFile.Read(Path.Combine(dir, file));
+    }
+
+    /// <summary>
+    /// Every process in the cgroup, sub-cgroups included, read from the cgroup2 directory when there
+    /// is one, else from the freezer, pids or first v1 hierarchy.
+    /// </summary>
+    public IReadOnlyList<int> Pids()
+    {
+        var dir = UnifiedDir
+            ?? _directories.GetValueOrDefault("freezer")
+            ?? _directories.GetValueOrDefault("pids")
+            ?? _directories.Values.FirstOrDefault();
+        var pids = new List<int>();
+        if (dir is not null)
+        {
+            CollectPids(dir, pids);
+        }
+        return pids.Distinct().ToList();
+    }
+
+    private static void CollectPids(string dir, List<int> pids)
+    {
+        pids.AddRange(CgroupFile.ReadPids(Path.Combine(dir, "cgroup.procs")));
+        foreach (var child in SubDirectories(dir))
+        {
+            CollectPids(child, pids);
+        }
+    }
+
+    /// <summary>The sub-cgroups of <paramref name="dir"/>; empty when it is gone.</summary>
+    private static string[] SubDirectories(string dir)
+    {
+        try
+        {
+            return Directory.GetDirectories(dir);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Each hierarchy's directory once (co-mounted v1 controllers share one).</summary>
+    private IEnumerable<string> DistinctDirectories() => _directories.Values.Distinct(StringComparer.Ordinal);
+
+    private string DescribeLayout()
+    {
+        var v1 = _directories.Keys.Where(k => k != CgroupLayout.UnifiedKey).Order(StringComparer.Ordinal);
+        var v2 = UnifiedDir is null ? "none" : string.Join(' ', _layout.UnifiedControllers.Order(StringComparer.Ordinal));
+        return $"v1: {string.Join(',', v1)}; cgroup2 controllers: {(v2.Length == 0 ? "none" : v2)}";
+    }
+
+    /// <summary>mkdir each missing directory from <paramref name="mount"/> down to <paramref name="leaf"/>, remembering the new ones.</summary>
+    private void MakeDirectories(string mount, string leaf, bool copyCpuset)
+    {
+        var current = mount.TrimEnd('/');
+        foreach (var component in leaf[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current += "/" + component;
+            var rc = Libc.MakeDirectory(current, DirectoryMode);
+            if (rc == -Errno.EEXIST)
+            {
+                continue;
+            }
+            if (rc < 0)
+            {
+                throw CgroupException.ForOperation("create directory", current, -rc,
+                    "run as root with the cgroup filesystem mounted read-write, and check the parent's cgroup.max.descendants and cgroup.max.depth");
+            }
+            _owned.Add(current);
+            if (copyCpuset)
+            {
+                CopyCpusetFromParent(current);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new v1 cpuset starts with empty cpus and mems, and a cpuset without them refuses
+    /// processes (ENOSPC); give it its parent's, as runc does (unless clone_children did already).
+    /// </summary>
+    private static void CopyCpusetFromParent(string dir)
+    {
+        var parent = Path.GetDirectoryName(dir)!;
+        foreach (var name in new[] { "cpus", "mems" })
+        {
+            // A cpuset hierarchy mounted with noprefix names the files "cpus" and "mems".
+            var file = File.Exists(Path.Combine(dir, "cpuset." + name)) ? "cpuset." + name : name;
+            var own = CgroupFile.Read(Path.Combine(dir, file));
+            if (own is null || own.Trim().Length > 0)
+            {
+                continue;
+            }
+            var inherited = CgroupFile.Read(Path.Combine(parent, file))?.Trim();
+            if (!string.IsNullOrEmpty(inherited))
+            {
+                CgroupFile.Write(Path.Combine(dir, file), inherited);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Enables, in cgroup.subtree_control of every ancestor of <paramref name="leaf"/> from the
+    /// cgroup2 mount down, each controller that ancestor offers, so the leaf gets all of the root's.
+    /// A controller the kernel refuses (e.g. a parent with processes, the no-internal-process rule)
+    /// is left off, as runc does: writing its settings later fails naming the missing file.
+    /// </summary>
+    private static void EnableControllersDownTo(string mount, string leaf)
+    {
+        var current = mount.TrimEnd('/');
+        var components = leaf[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < components.Length; i++)
+        {
+            EnableControllers(current);
+            current += "/" + components[i];
+        }
+    }
+
+    private static void EnableControllers(string dir)
+    {
+        var offered = Words(CgroupFile.Read(Path.Combine(dir, "cgroup.controllers")));
+        var subtreeControl = Path.Combine(dir, "cgroup.subtree_control");
+        var missing = offered.Except(Words(CgroupFile.Read(subtreeControl))).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        if (CgroupFile.TryWrite(subtreeControl, string.Join(' ', missing.Select(c => "+" + c))) == 0)
+        {
+            return;
+        }
+        foreach (var controller in missing)
+        {
+            _ = CgroupFile.TryWrite(subtreeControl, "+" + controller);
+        }
+    }
+
+    private static string[] Words(string? text) =>
+        text?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? [];
+}

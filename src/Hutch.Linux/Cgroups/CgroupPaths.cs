@@ -1,0 +1,106 @@
+namespace Hutch.Linux.Cgroups;
+
+/// <summary>
+/// Where a cgroupsPath lands in each hierarchy, the way runc's cgroupfs driver reads it: an
+/// absolute path is under the hierarchy's mount point; a relative one is under the runtime's own
+/// cgroup of that hierarchy (from /proc/self/cgroup), which can differ per hierarchy.
+/// </summary>
+internal static class CgroupPaths
+{
+    /// <summary>
+    /// /proc/PID/cgroup ("4:memory:/a/b", "2:cpu,cpuacct:/", "0::/x") as controller -> cgroup path;
+    /// the cgroup2 entry under <see cref="CgroupLayout.UnifiedKey"/>. Named hierarchies are skipped.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ParseProcCgroup(string text)
+    {
+        var own = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // The path may itself contain ':'; only the first two separate fields.
+            var fields = line.Split(':', 3);
+            if (fields.Length != 3)
+            {
+                continue;
+            }
+            if (fields[0] == "0" && fields[1].Length == 0)
+            {
+                own[CgroupLayout.UnifiedKey] = fields[2];
+                continue;
+            }
+            foreach (var controller in fields[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!controller.StartsWith("name=", StringComparison.Ordinal))
+                {
+                    own[controller] = fields[2];
+                }
+            }
+        }
+        return own;
+    }
+
+    /// <summary>
+    /// The cgroup path's components after lexical cleaning ("." and empty dropped, ".." never
+    /// climbing above the start), so a path cannot leave its hierarchy. Throws when nothing is left.
+    /// </summary>
+    public static IReadOnlyList<string> Components(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+                continue;
+            }
+            parts.Add(part);
+        }
+        if (parts.Count == 0)
+        {
+            throw new CgroupException(
+                $"cgroup: cgroups path `{path}` names the root of the hierarchy: set linux.cgroupsPath to a path below it (or leave it empty to use the container id)");
+        }
+        return parts;
+    }
+
+    /// <summary>
+    /// The directory, under <paramref name="mountPoint"/> (which shows cgroup <paramref name="mountRoot"/>),
+    /// that holds <paramref name="path"/>: absolute paths from the mount point, relative ones from
+    /// <paramref name="ownCgroup"/> (the runtime's own cgroup there; the mount point when unknown).
+    /// </summary>
+    public static string Resolve(string mountPoint, string mountRoot, string? ownCgroup, string path)
+    {
+        var components = Components(path);
+        var start = mountPoint;
+        if (!path.StartsWith('/') && ownCgroup is not null)
+        {
+            start = mountPoint + RelativeTo(mountRoot, ownCgroup);
+        }
+        return start.TrimEnd('/') + "/" + string.Join('/', components);
+    }
+
+    /// <summary>
+    /// <paramref name="cgroup"/> as seen below a mount showing <paramref name="mountRoot"/> ("" or
+    /// "/a/b"). A cgroup outside the mount's root (a cgroup namespace boundary) is used as it is.
+    /// </summary>
+    private static string RelativeTo(string mountRoot, string cgroup)
+    {
+        var root = mountRoot.TrimEnd('/');
+        var own = cgroup.TrimEnd('/');
+        if (root.Length == 0)
+        {
+            return own;
+        }
+        if (own == root)
+        {
+            return "";
+        }
+        return own.StartsWith(root + "/", StringComparison.Ordinal) ? own[root.Length..] : own;
+    }
+}

@@ -1,0 +1,49 @@
+using Hutch.Linux.Cgroups;
+
+namespace Hutch.Linux.Tests.Cgroups;
+
+public sealed class CgroupPathsTests
+{
+    [Fact]
+    public void ParseProcCgroup_MapsEachControllerAndTheUnifiedEntry()
+    {
+        var own = CgroupPaths.ParseProcCgroup("""
+            9:name=systemd:/
+            4:memory:/process_api/ee94
+            2:cpu,cpuacct:/a:b
+            0::/init.scope
+
+            """);
+
+        Assert.Equal("/process_api/ee94", own["memory"]);
+        Assert.Equal("/a:b", own["cpu"]);
+        Assert.Equal("/a:b", own["cpuacct"]);
+        Assert.Equal("/init.scope", own[CgroupLayout.UnifiedKey]);
+        Assert.False(own.ContainsKey("name=systemd"));
+    }
+
+    [Theory]
+    [InlineData("/sys/fs/cgroup/memory", "/", "/process_api/x", "/hutch/c1", "/sys/fs/cgroup/memory/hutch/c1")]
+    [InlineData("/sys/fs/cgroup/memory", "/", "/process_api/x", "c1", "/sys/fs/cgroup/memory/process_api/x/c1")]
+    [InlineData("/sys/fs/cgroup/pids", "/", "/", "c1", "/sys/fs/cgroup/pids/c1")]
+    [InlineData("/sys/fs/cgroup/pids", "/", null, "a/b", "/sys/fs/cgroup/pids/a/b")]
+    [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod/ctr", "c1", "/sys/fs/cgroup/ctr/c1")]
+    [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod", "c1", "/sys/fs/cgroup/c1")]
+    [InlineData("/sys/fs/cgroup", "/", "/", "/../../etc/./x//y/", "/sys/fs/cgroup/etc/x/y")]
+    [InlineData("/sys/fs/cgroup", "/", "/own", "../../escape", "/sys/fs/cgroup/own/escape")]
+    public void Resolve_AbsoluteFromTheMountRelativeFromTheOwnCgroup(
+        string mount, string mountRoot, string? own, string path, string expected)
+    {
+        Assert.Equal(expected, CgroupPaths.Resolve(mount, mountRoot, own, path));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("")]
+    [InlineData("a/..")]
+    public void Resolve_PathNamingTheRoot_Throws(string path)
+    {
+        var error = Assert.Throws<CgroupException>(() => CgroupPaths.Resolve("/sys/fs/cgroup", "/", "/", path));
+        Assert.Contains("root of the hierarchy", error.Message, StringComparison.Ordinal);
+    }
+}

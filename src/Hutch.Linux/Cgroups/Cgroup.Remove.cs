@@ -10,7 +10,7 @@ internal sealed partial class Cgroup
 
     /// <summary>
     /// Removes the directories this cgroup owns (those Create made, or an attached cgroup's leaves),
-    /// deepest first, each after any sub-cgroups inside it. EBUSY is retried for about a second;
+    /// deepest first: each leaf after any sub-cgroups inside it; a parent Create made only if empty. EBUSY is retried for about a second;
     /// a directory already gone is fine. Throws CgroupException naming what is left and why.
     /// </summary>
     public void Remove()
@@ -20,9 +20,19 @@ internal sealed partial class Cgroup
         var deepestFirst = _owned.Distinct(StringComparer.Ordinal)
             .OrderByDescending(dir => dir.Count(c => c == '/'))
             .ToList();
+        var leaves = DistinctDirectories().ToHashSet(StringComparer.Ordinal);
         foreach (var dir in deepestFirst)
         {
-            RemoveTree(dir, deadline, failures);
+            if (leaves.Contains(dir))
+            {
+                RemoveTree(dir, deadline, failures);
+            }
+            else
+            {
+                // A parent Create made (mkdir -p) may hold other containers' cgroups by now (podman's
+                // libpod_parent, a shared prefix): it goes only when empty, and is never recursed into.
+                _ = Libc.RemoveDirectory(dir);
+            }
         }
         if (failures.Count == 1)
         {

@@ -87,6 +87,30 @@ public sealed class CgroupTests : IDisposable
     }
 
     [CgroupFact]
+    public void Remove_LeavesAParentItMadeWhenAnotherCgroupLivesThere()
+    {
+        var layout = CgroupLayout.Detect();
+        var parent = Host.UniqueName("hutcg");
+        var first = Track(Cgroup.Create(layout, $"/{parent}/first"));
+        var second = Track(Cgroup.Create(layout, $"/{parent}/second"));
+
+        first.Remove();
+
+        // The parent the first Create made still holds the second cgroup: both stay, untouched.
+        foreach (var dir in second.Directories.Values)
+        {
+            Assert.True(Directory.Exists(dir), dir);
+        }
+        Assert.All(first.Directories.Values, dir => Assert.False(Directory.Exists(dir), dir));
+        second.Remove();
+        foreach (var dir in second.Directories.Values)
+        {
+            _ = Libc.RemoveDirectory(Path.GetDirectoryName(dir)!);
+            Assert.False(Directory.Exists(Path.GetDirectoryName(dir)), "the test's parent is gone");
+        }
+    }
+
+    [CgroupFact]
     public void Create_RelativePath_GoesUnderTheRuntimesOwnCgroupOfEachHierarchy()
     {
         var layout = CgroupLayout.Detect();

@@ -74,6 +74,8 @@ struct hutch_fd_map {
 /* The exit status of a child that failed before execve (after reporting on error_fd). */
 #define HUTCH_SPAWN_CHILD_FAILED 127
 
+struct hutch_proc_setup; /* procsetup.h */
+
 struct hutch_spawn_plan {
 	uint64_t clone_flags;                /* CLONE_NEW* namespaces to create */
 	uint32_t flags;                      /* HUTCH_SPAWN_* */
@@ -93,6 +95,10 @@ struct hutch_spawn_plan {
 	                                      * it, and the final child is born inside (so
 	                                      * clone_flags must not hold CLONE_NEWTIME); NULL: none */
 	int32_t time_offsets_len;            /* bytes of time_offsets, one write(2) */
+	const struct hutch_proc_setup *proc_setup; /* non-NULL (`hutch exec`): after the sync byte the
+	                                      * child sets itself up as this says (procsetup.h: tty,
+	                                      * capabilities, ids, cwd, seccomp) and execs its exec plan
+	                                      * instead of path/exec_fd; failures are step PROC_SETUP */
 };
 
 /* What a child writes to error_fd when a step fails (one write, 12 bytes < PIPE_BUF). */
@@ -111,6 +117,7 @@ struct hutch_spawn_report {
 #define HUTCH_STEP_EXEC 7
 #define HUTCH_STEP_SETID 8   /* BECOME_ROOT/CLEAR_GROUPS; index 0 setresgid, 1 setresuid, 2 setgroups */
 #define HUTCH_STEP_TIMENS 9  /* time_offsets; index 0 unshare(CLONE_NEWTIME), 1 open, 2 write */
+#define HUTCH_STEP_PROC_SETUP 10 /* proc_setup; index: HUTCH_PROC_STEP_* (procsetup.h) */
 
 /* Returns the pid of the child that will execve (> 0), or -errno. *out_pidfd gets a
  * pidfd for it, or -1 on kernels without pidfds. -ECHILD in TWO_STAGE means the

@@ -2,6 +2,7 @@
  * prepared. The protocol is drawn in hutch_native.h. In every child: no allocation,
  * no stdio, no locks, nothing but system calls until execve or _exit. */
 #include "hutch_native.h"
+#include "procsetup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -231,6 +232,13 @@ static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sig
 	if (plan->flags & HUTCH_SPAWN_BECOME_ROOT)
 		become_root(plan, error_fd);
 
+	if (plan->proc_setup) {
+		/* `hutch exec`: the process sets itself up and execs (procsetup.c); it returns only
+		 * on failure. Signals stay blocked until hutch_exec_with_filter empties the mask. */
+		int step = 0, rc = hutch_proc_setup_run(plan->proc_setup, &step);
+		fail(error_fd, HUTCH_STEP_PROC_SETUP, step, -rc);
+	}
+
 	if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0)
 		fail(error_fd, HUTCH_STEP_SIGNALS, -1, errno);
 	if (exec_fd >= 0)
@@ -341,6 +349,8 @@ static int plan_is_valid(const struct hutch_spawn_plan *plan)
 	    (plan->sync_fd >= 0 || (plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & (CLONE_NEWTIME | 0xffffffff00000000ull))))
 		return 0;
 	if ((plan->flags & HUTCH_SPAWN_CLEAR_GROUPS) && !(plan->flags & HUTCH_SPAWN_BECOME_ROOT))
+		return 0;
+	if (plan->proc_setup && (plan->sync_fd < 0 || plan->exec_fd >= 0 || !plan->proc_setup->exec))
 		return 0;
 	if (plan->time_offsets && (!(plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & CLONE_NEWTIME) ||
 	                           plan->time_offsets_len <= 0))

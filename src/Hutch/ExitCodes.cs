@@ -7,4 +7,7 @@ internal static class ExitCodes
 
     /// <summary>Any failure, including a command line that does not parse (as runc).</summary>
     internal const int Failure = 1;
+
+    /// <summary>`exec`'s own failures (runc exits 255 there, keeping 1..254 for the process's status).</summary>
+    internal const int ExecFailure = 255;
 }

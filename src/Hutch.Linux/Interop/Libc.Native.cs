@@ -10,7 +10,7 @@ namespace Hutch.Linux.Interop;
 internal static partial class Libc
 {
     /// <summary>The shape version of the structs below; equal to hutch_native_abi_version().</summary>
-    internal const int HutchNativeAbiVersion = 4;
+    internal const int HutchNativeAbiVersion = 5;
 
     // hutch_spawn_plan.flags
     internal const uint HUTCH_SPAWN_NO_CLONE3 = 0x1, HUTCH_SPAWN_TWO_STAGE = 0x2, HUTCH_SPAWN_VFORK = 0x4,
@@ -52,6 +52,9 @@ internal static partial class Libc
         public nint Envp;
         public nint TimeOffsets;
         public int TimeOffsetsLen;
+
+        /// <summary>struct hutch_proc_setup* (native/procsetup.h), or 0: the `hutch exec` stage.</summary>
+        public nint ProcSetup;
     }
 
     [StructLayout(LayoutKind.Sequential)]

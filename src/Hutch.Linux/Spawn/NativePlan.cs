@@ -24,6 +24,7 @@ internal sealed unsafe class NativePlan : IDisposable
             + joins.Count * sizeof(Libc.HutchNsJoin)
             + plan.Fds.Count * sizeof(Libc.HutchFdMap)
             + (argv.Count + 1 + envp.Count + 1) * sizeof(nint)
+            + ProcessSetupBytes(plan.ProcessSetup)
             + stringBytes;
         _block = (byte*)NativeMemory.AllocZeroed((nuint)size);
         try
@@ -69,6 +70,7 @@ internal sealed unsafe class NativePlan : IDisposable
         }
 
         var offsets = timeOffsets is null ? 0 : PutString(ref cursor, timeOffsets);
+        var setup = plan.ProcessSetup is null ? 0 : PutProcessSetup(ref cursor, plan.ProcessSetup, path, (nint)argvArray, (nint)envpArray);
 
         *nativePlan = new Libc.HutchSpawnPlan
         {
@@ -88,6 +90,7 @@ internal sealed unsafe class NativePlan : IDisposable
             Envp = (nint)envpArray,
             TimeOffsets = offsets,
             TimeOffsetsLen = timeOffsets is null ? 0 : Encoding.UTF8.GetByteCount(timeOffsets),
+            ProcSetup = setup,
         };
         return nativePlan;
     }
@@ -107,6 +110,80 @@ internal sealed unsafe class NativePlan : IDisposable
     }
 
     private static int Utf8Size(string value) => Encoding.UTF8.GetByteCount(value) + 1;
+
+    // The process setup, its exec plan, groups, filter, capability words after seccomp and cwd,
+    // each 8-byte aligned (sock_filter and the structs need it), plus slack for the alignment.
+    private static int ProcessSetupBytes(ProcessSetup? setup) => setup is null ? 0
+        : sizeof(Libc.HutchProcSetup) + sizeof(Libc.HutchExecPlan)
+          + Align(setup.AdditionalGids.Count * sizeof(uint)) + Align(setup.Seccomp?.Instructions.Length ?? 0)
+          + Align(6 * sizeof(uint)) + Align(Utf8Size(setup.Cwd)) + 8 * 8;
+
+    private static int Align(int bytes) => (bytes + 7) & ~7;
+
+    private static void AlignCursor(ref byte* cursor) => cursor = (byte*)(((nint)cursor + 7) & ~(nint)7);
+
+    private static nint PutProcessSetup(ref byte* cursor, ProcessSetup setup, nint path, nint argv, nint envp)
+    {
+        AlignCursor(ref cursor);
+        var native = (Libc.HutchProcSetup*)Take(ref cursor, sizeof(Libc.HutchProcSetup));
+        AlignCursor(ref cursor);
+        var exec = (Libc.HutchExecPlan*)Take(ref cursor, sizeof(Libc.HutchExecPlan));
+        AlignCursor(ref cursor);
+        var groups = (uint*)Take(ref cursor, setup.AdditionalGids.Count * sizeof(uint));
+        for (var i = 0; i < setup.AdditionalGids.Count; i++)
+        {
+            groups[i] = setup.AdditionalGids[i];
+        }
+        AlignCursor(ref cursor);
+        byte* filter = null;
+        if (setup.Seccomp is { } program)
+        {
+            filter = Take(ref cursor, program.Instructions.Length);
+            program.Instructions.CopyTo(new Span<byte>(filter, program.Instructions.Length));
+            AlignCursor(ref cursor);
+        }
+        uint* capsAfter = null;
+        if (setup.CapabilitiesAfterSeccomp is { } after)
+        {
+            capsAfter = (uint*)Take(ref cursor, 6 * sizeof(uint));
+            after.CopyTo(new Span<uint>(capsAfter, 6));
+            AlignCursor(ref cursor);
+        }
+        var cwd = PutString(ref cursor, setup.Cwd);
+
+        *exec = new Libc.HutchExecPlan
+        {
+            Filter = (nint)filter,
+            FilterLength = (uint)(setup.Seccomp?.InstructionCount ?? 0),
+            SeccompFlags = setup.Seccomp?.Flags ?? 0,
+            ListenerFd = -1,
+            CapsAfter = (nint)capsAfter,
+            Path = path,
+            Argv = argv,
+            Envp = envp,
+        };
+        *native = new Libc.HutchProcSetup
+        {
+            Flags = (setup.NoNewPrivileges ? Libc.HUTCH_PROC_NO_NEW_PRIVS : 0) | (setup.Personality is null ? 0 : Libc.HUTCH_PROC_PERSONALITY),
+            Uid = setup.Uid,
+            Gid = setup.Gid,
+            Umask = setup.Umask,
+            GroupCount = setup.AdditionalGids.Count,
+            TtyFd = setup.TerminalFd ?? -1,
+            Groups = setup.AdditionalGids.Count > 0 ? (nint)groups : 0,
+            Cwd = cwd,
+            Bounding = setup.Bounding.Bits,
+            Ambient = setup.Ambient.Bits,
+            Personality = setup.Personality ?? 0,
+            LastCap = setup.LastCapability,
+            Exec = (nint)exec,
+        };
+        for (var i = 0; i < 6; i++)
+        {
+            native->Caps[i] = setup.Capabilities[i];
+        }
+        return (nint)native;
+    }
 
     private static byte* Take(ref byte* cursor, int bytes)
     {

@@ -45,6 +45,7 @@ internal sealed class SpawnException : Exception
             SpawnStep.Exec => "execve",
             SpawnStep.SetId => "become root of the user namespace:",
             SpawnStep.TimeNs => "set the time namespace offsets:",
+            SpawnStep.ProcessSetup => "set up the process:",
             SpawnStep.Wait => "wait for",
             SpawnStep.Signal => "signal",
             _ => step.ToString(),

@@ -63,6 +63,14 @@ internal sealed class SpawnPlan
     /// </summary>
     public IReadOnlyDictionary<string, (long Secs, uint Nanosecs)>? TimeOffsets { get; init; }
 
+    /// <summary>
+    /// `hutch exec`: after the sync byte the child sets itself up as the container process (user,
+    /// capabilities, cwd, terminal, seccomp: see <see cref="Spawn.ProcessSetup"/>) and execs
+    /// <see cref="Path"/> with <see cref="Argv"/> and <see cref="Envp"/>. Needs <see cref="SyncFd"/>; not with
+    /// <see cref="ExecFd"/> or <see cref="BecomeRoot"/>. Null: the plain path (execve right after the sync).
+    /// </summary>
+    public ProcessSetup? ProcessSetup { get; init; }
+
     /// <summary>Use clone(2) even where clone3 exists (a seccomp filter that denies clone3 with EPERM).</summary>
     public bool AvoidClone3 { get; init; }
 
@@ -181,6 +189,22 @@ internal sealed class SpawnPlan
                     throw new ArgumentException($"spawn {Path}: time offset for {clock}: nanosecs {nanosecs} must be below 1000000000", nameof(TimeOffsets));
                 }
             }
+        }
+        if (ProcessSetup is not null)
+        {
+            if (SyncFd is null || ExecFd is not null || BecomeRoot)
+            {
+                throw new ArgumentException($"spawn {Path}: a process setup needs a sync fd, and neither an exec fd nor BecomeRoot (it sets the ids itself)", nameof(ProcessSetup));
+            }
+            if (!Path.StartsWith('/'))
+            {
+                throw new ArgumentException($"spawn {Path}: a process setup execs an absolute path", nameof(Path));
+            }
+            if (ProcessSetup.TerminalFd is { } tty && !Fds.Any(map => map.Target == tty) && tty > 2)
+            {
+                throw new ArgumentException($"spawn {Path}: the terminal fd {tty} is not among the fds passed", nameof(ProcessSetup));
+            }
+            ProcessSetup.Validate(Path);
         }
         if (AvoidClone3 && NewNamespaces.Contains(NamespaceKind.Time) && !HasTimeOffsets)
         {

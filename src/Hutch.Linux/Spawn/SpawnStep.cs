@@ -20,6 +20,8 @@ internal enum SpawnStep
     SetId = 8,
     /// <summary>Entering a new time namespace with offsets (index 0 unshare, 1 open timens_offsets, 2 write).</summary>
     TimeNs = 9,
+    /// <summary>The `hutch exec` process setup (index: HUTCH_PROC_STEP_*, native/procsetup.h).</summary>
+    ProcessSetup = 10,
     /// <summary>Waiting for the child (waitid) or reading its report.</summary>
     Wait = 100,
     /// <summary>Sending the child a signal.</summary>

@@ -249,6 +249,9 @@ internal sealed class SpawnedProcess : IDisposable
                     Errno.EINVAL or Errno.ERANGE => "an offset is out of the range the kernel accepts (monotonic and boottime only, within about +-146 years; nanosecs below 1000000000)",
                     _ => null,
                 });
+            case SpawnStep.ProcessSetup:
+                var (what, hint) = ProcessSetupSteps.Describe(report.Index, errno, plan);
+                return new SpawnException(step, plan.Path, what, errno, hint);
             case SpawnStep.Exec:
                 var target = plan.ExecFd is null ? plan.Path : $"fd {plan.ExecFd.Fd.ToString(CultureInfo.InvariantCulture)} ({plan.Path})";
                 return new SpawnException(step, plan.Path, target, errno, errno switch

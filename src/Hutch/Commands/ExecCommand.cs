@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Hutch.Logging;
+using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
 
@@ -139,7 +141,7 @@ internal sealed class ExecCommand : Command
         Options.Add(IgnorePaused);
         Arguments.Add(ContainerId);
         Arguments.Add(CommandArgs);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Error));
     }
 
     internal ExecRequest Bind(ParseResult result) => new(
@@ -164,7 +166,28 @@ internal sealed class ExecCommand : Command
         Cgroups: result.GetValue(Cgroup) ?? [],
         IgnorePaused: result.GetValue(IgnorePaused));
 
-    private static int Run(ExecRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    /// <summary>
+    /// The process's status (0 with --detach); 255 on hutch's own failure, as runc's exec, so
+    /// that a caller can tell "the runtime failed" from "the command exited 1".
+    /// </summary>
+    private static int Run(ExecRequest request, GlobalSettings globals, TextWriter error)
+    {
+        try
+        {
+            if (globals.SystemdCgroup)
+            {
+                throw new CommandFailedException("--systemd-cgroup is not supported: hutch has no systemd cgroup driver; leave the flag out");
+            }
+            return Exec.Run(request.ToOptions(globals, error));
+        }
+#pragma warning disable CA1031 // exec's last line: every failure becomes `hutch: <message>` and 255
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            (CliLog.Active ?? CliLog.StderrOnly(error, globals.Debug)).Failure(e.Message, e);
+            return ExitCodes.ExecFailure;
+        }
+    }
 }
 
 /// <summary>What `exec` was asked. ProcessFile (--process) replaces Args and the process flags.</summary>
@@ -187,4 +210,33 @@ internal sealed record ExecRequest(
     IReadOnlyList<string> Capabilities,
     int PreserveFds,
     IReadOnlyList<string> Cgroups,
-    bool IgnorePaused);
+    bool IgnorePaused)
+{
+    internal ExecOptions ToOptions(GlobalSettings globals, TextWriter error) => new()
+    {
+        Root = globals.Root,
+        Id = Id,
+        ProcessFile = ProcessFile,
+        Args = Args,
+        Env = Env,
+        Cwd = Cwd,
+        User = User,
+        AdditionalGids = AdditionalGids,
+        Capabilities = Capabilities,
+        NoNewPrivileges = NoNewPrivileges,
+        Tty = Tty,
+        ConsoleSocket = ConsoleSocket,
+        PidfdSocket = PidfdSocket,
+        Detach = Detach,
+        PidFile = PidFile,
+        PreserveFds = PreserveFds,
+        ProcessLabel = ProcessLabel,
+        Apparmor = Apparmor,
+        IgnorePaused = IgnorePaused,
+        SubCgroups = Cgroups,
+        // [cgroups] the lead wires JoinCgroup to the container's cgroup (CGROUP-CONTRACT "exec").
+        JoinCgroup = null,
+        Warn = message => CliLog.Warn(error, message),
+        Debug = globals.Debug ? message => CliLog.Active?.Debug(message) : null,
+    };
+}

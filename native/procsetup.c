@@ -1,0 +1,106 @@
+/* See procsetup.h. Runs in a spawned child (no allocation, no locks, no stdio). */
+#include "procsetup.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+static int fail_at(int *out_step, int step, int err)
+{
+	*out_step = step;
+	return -err;
+}
+
+static int drop_bounding(const struct hutch_proc_setup *s)
+{
+	for (int cap = 0; cap <= s->last_cap && cap < 64; cap++) {
+		if (s->bounding & (1ull << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno; /* EINVAL: unknown to this kernel */
+	}
+	return 0;
+}
+
+/* CVE-2024-21626: the kernel's getcwd (not glibc's, which hides it as ENOENT) names a
+ * directory outside the process's root "(unreachable)/...". */
+static int check_cwd(void)
+{
+	char buf[4096];
+	long n = syscall(SYS_getcwd, buf, sizeof buf);
+	if (n < 0)
+		return -errno;
+	if (n == 0 || buf[0] != '/')
+		return -EXDEV;
+	return 0;
+}
+
+int hutch_proc_setup_run(const struct hutch_proc_setup *s, int *out_step)
+{
+	int rc, chdir_err = 0;
+
+	if (s->tty_fd >= 0) {
+		if (setsid() < 0)
+			return fail_at(out_step, HUTCH_PROC_STEP_SETSID, errno);
+		if (ioctl(s->tty_fd, TIOCSCTTY, 0) < 0)
+			return fail_at(out_step, HUTCH_PROC_STEP_CTTY, errno);
+	}
+	if ((s->flags & HUTCH_PROC_PERSONALITY) && personality((unsigned long)s->personality) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_PERSONALITY, errno);
+	umask((mode_t)s->umask);
+
+	if ((rc = drop_bounding(s)) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_BOUNDING, -rc);
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_KEEPCAPS, errno);
+
+	/* runc's order: chdir while privileged (a cwd only root can enter), again as the user
+	 * when that failed (a cwd on a root-squashed or user-only mount). */
+	if (chdir(s->cwd) < 0)
+		chdir_err = errno;
+	if (syscall(SYS_setgroups, (size_t)s->group_count, s->groups) < 0 && !(errno == EPERM && s->group_count == 0))
+		return fail_at(out_step, HUTCH_PROC_STEP_SETGROUPS, errno);
+	if (syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_SETRESGID, errno);
+	if (syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_SETRESUID, errno);
+	if (chdir_err && chdir(s->cwd) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_CHDIR, errno);
+	if ((rc = check_cwd()) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_CWD, -rc);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_KEEPCAPS, errno);
+
+	if ((rc = hutch_capset(s->caps)) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_CAPSET, -rc);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && s->ambient != 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_AMBIENT, errno);
+	for (int cap = 0; cap < 64; cap++)
+		if ((s->ambient & (1ull << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0)
+			return fail_at(out_step, HUTCH_PROC_STEP_AMBIENT, errno);
+	if ((s->flags & HUTCH_PROC_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_NO_NEW_PRIVS, errno);
+
+	int exec_step = 0;
+	rc = hutch_exec_with_filter(s->exec, &exec_step);
+	*out_step = HUTCH_PROC_STEP_EXEC_BASE + exec_step;
+	return rc;
+}
+
+int hutch_proc_setup_size(void)
+{
+	return (int)sizeof(struct hutch_proc_setup);
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using Hutch.Linux;
+using Hutch.Linux.Interop;
+using Hutch.Linux.Paths;
+using Hutch.Runtime.Processes;
+
+namespace Hutch.Runtime.Lifecycle;
+
+/// <summary>
+/// What `exec` looks up in the container from the host, through the init's root
+/// (/proc/INITPID/root) with every path resolved inside it (RootPath: openat2 RESOLVE_IN_ROOT):
+/// args[0] in the process's PATH, and the user's home in the container's /etc/passwd.
+/// Messages are runc's (podman maps "no such file or directory" and "executable file not found
+/// in $PATH" to 127, "permission denied" to 126).
+/// </summary>
+internal static class ExecLookup
+{
+    private const int AnyExecute = 0x49; // 0111
+
+    /// <summary>args[0] as an absolute path inside the container; throws <see cref="ProcessSetupException"/> when there is none.</summary>
+    public static string FindExecutable(SafeFd root, string name, IReadOnlyList<string> env, string cwd)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ProcessSetupException("exec", "exec: process.args[0] is empty: nothing to execute", Errno.ENOENT);
+        }
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            var path = RootPath.Clean(name.StartsWith('/') ? name : cwd + "/" + name);
+            var errno = Check(root, path);
+            return errno == 0 ? path : throw ExecutableLookup.Failure(name, errno);
+        }
+        var sawDenied = false;
+        foreach (var dir in ExecutableLookup.SearchPath(env).Split(':'))
+        {
+            var directory = dir.Length == 0 ? "." : dir;
+            var candidate = RootPath.Clean((directory.StartsWith('/') ? directory : cwd + "/" + directory) + "/" + name);
+            var errno = Check(root, candidate);
+            if (errno == 0)
+            {
+                return candidate;
+            }
+            sawDenied |= errno == Errno.EACCES;
+        }
+        throw sawDenied
+            ? ExecutableLookup.Failure(name, Errno.EACCES)
+            : new ProcessSetupException("exec", $"exec: \"{name}\": executable file not found in $PATH", Errno.ENOENT);
+    }
+
+    /// <summary>
+    /// HOME as runc sets it when the process env has none: the home of <paramref name="uid"/> in
+    /// the container's /etc/passwd, else "/".
+    /// </summary>
+    public static string Home(SafeFd root, uint uid)
+    {
+        if (RootPath.TryOpen(root, "/etc/passwd", Libc.O_RDONLY, out var fd) < 0)
+        {
+            fd.Dispose();
+            return "/";
+        }
+        using (fd)
+        {
+            var text = ReadAll(fd);
+            var wanted = uid.ToString(CultureInfo.InvariantCulture);
+            foreach (var line in text.Split('\n'))
+            {
+                // name:password:uid:gid:gecos:home:shell
+                var fields = line.Split(':');
+                if (fields.Length >= 6 && fields[2] == wanted && fields[5].Length > 0)
+                {
+                    return fields[5];
+                }
+            }
+            return "/";
+        }
+    }
+
+    // 0 when path is a regular file with an execute bit (what Go's LookPath checks), else an errno.
+    private static int Check(SafeFd root, string path)
+    {
+        var rc = RootPath.TryOpen(root, path, PathSyscalls.O_PATH, out var fd);
+        using (fd)
+        {
+            if (rc < 0)
+            {
+                return -rc;
+            }
+            rc = PathSyscalls.Fstat(fd, out var st);
+            if (rc < 0)
+            {
+                return -rc;
+            }
+            if (st.Type == PathSyscalls.S_IFDIR)
+            {
+                return Errno.EISDIR;
+            }
+            return st.Type == PathSyscalls.S_IFREG && (st.Mode & AnyExecute) != 0 ? 0 : Errno.EACCES;
+        }
+    }
+
+    private static string ReadAll(SafeFd fd)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = Libc.Read(fd, buffer)) > 0 && text.Length < 4 << 20)
+        {
+            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        return text.ToString();
+    }
+}

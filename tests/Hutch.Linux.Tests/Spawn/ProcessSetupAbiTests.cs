@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Hutch.Linux.Interop;
+using Hutch.Linux.Spawn;
+using Hutch.Linux.Tests.Abi;
+using Hutch.Testing;
+
+namespace Hutch.Linux.Tests.Spawn;
+
+/// <summary>struct hutch_proc_setup, its flags and steps, against native/procsetup.h compiled by gcc.</summary>
+public class ProcessSetupAbiTests
+{
+    private static readonly Lazy<Dictionary<string, long>> Probe = new(RunProbe);
+
+    private const string ProbeSource = """
+        #include "hutch_native.h"
+        #include "procsetup.h"
+        #include <stddef.h>
+        #include <stdio.h>
+        #define V(x) printf("%s %lld\n", #x, (long long)(x))
+        #define OFF(t, f) printf("offsetof %s.%s %zu\n", #t, #f, offsetof(struct t, f))
+        int main(void) {
+            printf("sizeof hutch_proc_setup %zu\n", sizeof(struct hutch_proc_setup));
+            OFF(hutch_proc_setup, flags); OFF(hutch_proc_setup, uid); OFF(hutch_proc_setup, gid); OFF(hutch_proc_setup, umask);
+            OFF(hutch_proc_setup, group_count); OFF(hutch_proc_setup, tty_fd); OFF(hutch_proc_setup, groups); OFF(hutch_proc_setup, cwd);
+            OFF(hutch_proc_setup, bounding); OFF(hutch_proc_setup, ambient); OFF(hutch_proc_setup, personality);
+            OFF(hutch_proc_setup, caps); OFF(hutch_proc_setup, last_cap); OFF(hutch_proc_setup, exec);
+            OFF(hutch_spawn_plan, proc_setup);
+            V(HUTCH_PROC_NO_NEW_PRIVS); V(HUTCH_PROC_PERSONALITY); V(HUTCH_STEP_PROC_SETUP);
+            V(HUTCH_PROC_STEP_SETSID); V(HUTCH_PROC_STEP_CTTY); V(HUTCH_PROC_STEP_PERSONALITY); V(HUTCH_PROC_STEP_BOUNDING);
+            V(HUTCH_PROC_STEP_KEEPCAPS); V(HUTCH_PROC_STEP_SETGROUPS); V(HUTCH_PROC_STEP_SETRESGID); V(HUTCH_PROC_STEP_SETRESUID);
+            V(HUTCH_PROC_STEP_CHDIR); V(HUTCH_PROC_STEP_CWD); V(HUTCH_PROC_STEP_CAPSET); V(HUTCH_PROC_STEP_AMBIENT);
+            V(HUTCH_PROC_STEP_NO_NEW_PRIVS); V(HUTCH_PROC_STEP_EXEC_BASE);
+            return 0;
+        }
+        """;
+
+    [GccFact]
+    public void The_process_setup_struct_has_the_C_size_and_offsets()
+    {
+        Assert.Equal(Probe.Value["sizeof hutch_proc_setup"], Marshal.SizeOf<Libc.HutchProcSetup>());
+        Assert.Equal(Probe.Value["sizeof hutch_proc_setup"], Libc.hutch_proc_setup_size());
+        (string C, string CSharp)[] fields =
+        [
+            ("flags", "Flags"), ("uid", "Uid"), ("gid", "Gid"), ("umask", "Umask"), ("group_count", "GroupCount"),
+            ("tty_fd", "TtyFd"), ("groups", "Groups"), ("cwd", "Cwd"), ("bounding", "Bounding"), ("ambient", "Ambient"),
+            ("personality", "Personality"), ("caps", "Caps"), ("last_cap", "LastCap"), ("exec", "Exec"),
+        ];
+        foreach (var (c, csharp) in fields)
+        {
+            Assert.True(Probe.Value["offsetof hutch_proc_setup." + c] == (long)Marshal.OffsetOf<Libc.HutchProcSetup>(csharp), $"offset of {c}");
+        }
+        Assert.Equal(Probe.Value["offsetof hutch_spawn_plan.proc_setup"], (long)Marshal.OffsetOf<Libc.HutchSpawnPlan>("ProcSetup"));
+    }
+
+    [GccFact]
+    public void Flags_and_steps_match_the_header()
+    {
+        (string C, long CSharp)[] constants =
+        [
+            ("HUTCH_PROC_NO_NEW_PRIVS", Libc.HUTCH_PROC_NO_NEW_PRIVS), ("HUTCH_PROC_PERSONALITY", Libc.HUTCH_PROC_PERSONALITY),
+            ("HUTCH_STEP_PROC_SETUP", (long)SpawnStep.ProcessSetup), ("HUTCH_STEP_PROC_SETUP", Libc.HUTCH_STEP_PROC_SETUP),
+            ("HUTCH_PROC_STEP_SETSID", Libc.HUTCH_PROC_STEP_SETSID), ("HUTCH_PROC_STEP_CTTY", Libc.HUTCH_PROC_STEP_CTTY),
+            ("HUTCH_PROC_STEP_PERSONALITY", Libc.HUTCH_PROC_STEP_PERSONALITY), ("HUTCH_PROC_STEP_BOUNDING", Libc.HUTCH_PROC_STEP_BOUNDING),
+            ("HUTCH_PROC_STEP_KEEPCAPS", Libc.HUTCH_PROC_STEP_KEEPCAPS), ("HUTCH_PROC_STEP_SETGROUPS", Libc.HUTCH_PROC_STEP_SETGROUPS),
+            ("HUTCH_PROC_STEP_SETRESGID", Libc.HUTCH_PROC_STEP_SETRESGID), ("HUTCH_PROC_STEP_SETRESUID", Libc.HUTCH_PROC_STEP_SETRESUID),
+            ("HUTCH_PROC_STEP_CHDIR", Libc.HUTCH_PROC_STEP_CHDIR), ("HUTCH_PROC_STEP_CWD", Libc.HUTCH_PROC_STEP_CWD),
+            ("HUTCH_PROC_STEP_CAPSET", Libc.HUTCH_PROC_STEP_CAPSET), ("HUTCH_PROC_STEP_AMBIENT", Libc.HUTCH_PROC_STEP_AMBIENT),
+            ("HUTCH_PROC_STEP_NO_NEW_PRIVS", Libc.HUTCH_PROC_STEP_NO_NEW_PRIVS), ("HUTCH_PROC_STEP_EXEC_BASE", Libc.HUTCH_PROC_STEP_EXEC_BASE),
+        ];
+        var wrong = constants.Where(c => Probe.Value[c.C] != c.CSharp).Select(c => $"{c.C}: C {Probe.Value[c.C]}, C# {c.CSharp}").ToList();
+        Assert.True(wrong.Count == 0, string.Join("; ", wrong));
+    }
+
+    private static Dictionary<string, long> RunProbe()
+    {
+        var dir = Directory.CreateTempSubdirectory("hutch-abi-ps-");
+        try
+        {
+            var source = Path.Combine(dir.FullName, "probe.c");
+            var binary = Path.Combine(dir.FullName, "probe");
+            File.WriteAllText(source, ProbeSource);
+            Run("gcc", "-D_GNU_SOURCE", "-Wall", "-Werror", "-I", Path.Combine(Host.RepoRoot, "native"), "-o", binary, source);
+            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var line in Run(binary).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var cut = line.LastIndexOf(' ');
+                values[line[..cut]] = long.Parse(line[(cut + 1)..], CultureInfo.InvariantCulture);
+            }
+            return values;
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static string Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file}: exit {process.ExitCode}: {stderr}");
+        return stdout;
+    }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Hutch.Parsing;
+using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
 
@@ -37,7 +38,7 @@ internal sealed class EventsCommand : Command
                 result.AddError($"invalid --interval \"{value}\": use a positive duration such as 5s, 500ms or 1m30s");
             }
         });
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Output));
     }
 
     internal EventsRequest Bind(ParseResult result)
@@ -46,7 +47,16 @@ internal sealed class EventsCommand : Command
         return new EventsRequest(result.GetRequiredValue(ContainerId), interval, result.GetValue(Stats));
     }
 
-    private static int Run(EventsRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(EventsRequest request, GlobalSettings globals, TextWriter output)
+    {
+        // One JSON object per line, flushed at once: a client reads the stream as it comes.
+        Events.Run(globals.Root, request.Id, request.Interval, request.Stats, line =>
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }, CancellationToken.None);
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `events` was asked.</summary>

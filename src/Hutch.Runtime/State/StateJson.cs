@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Hutch.Runtime.State;
 
@@ -7,15 +10,16 @@ internal static class StateJson
 {
     private static readonly StateJsonContext Compact = new(new JsonSerializerOptions(StateJsonContext.Default.Options));
 
-    private static readonly StateJsonContext Indented = new(new JsonSerializerOptions(StateJsonContext.Default.Options)
-    {
-        WriteIndented = true,
-        IndentSize = 2,
-    });
+    /// <summary>
+    /// Indentation comes from the writer, not from a second JsonSerializerOptions: every options
+    /// instance builds its own metadata for each type on first use (a cost paid per process, per
+    /// instance), and a command that reads and writes state would pay it twice.
+    /// </summary>
+    private static readonly JsonWriterOptions IndentedWriter = new() { Indented = true, IndentSize = 2 };
 
     /// <summary>state.json bytes (indented, for people who look at the file).</summary>
     public static byte[] Serialize(ContainerState state) =>
-        JsonSerializer.SerializeToUtf8Bytes(state, Indented.ContainerState);
+        SerializeIndented(state, Compact.ContainerState);
 
     /// <summary>
     /// Parses state.json. Throws <see cref="StateException"/> naming <paramref name="path"/>
@@ -58,11 +62,15 @@ internal static class StateJson
     /// annotations are omitted when empty. Indented with two spaces like runc, or on one line.
     /// </summary>
     public static string ToOciJson(ContainerState state, ContainerStatus status, bool indented = true, bool keepPidWhenStopped = false) =>
-        JsonSerializer.Serialize(ToOci(state, status, keepPidWhenStopped), indented ? Indented.OciState : Compact.OciState);
+        indented
+            ? Encoding.UTF8.GetString(SerializeIndented(ToOci(state, status, keepPidWhenStopped), Compact.OciState))
+            : JsonSerializer.Serialize(ToOci(state, status, keepPidWhenStopped), Compact.OciState);
 
     /// <summary>UTF-8 bytes of <see cref="ToOciJson"/> (one line by default), e.g. for a hook's stdin.</summary>
     public static byte[] ToOciJsonUtf8(ContainerState state, ContainerStatus status, bool indented = false, bool keepPidWhenStopped = false) =>
-        JsonSerializer.SerializeToUtf8Bytes(ToOci(state, status, keepPidWhenStopped), indented ? Indented.OciState : Compact.OciState);
+        indented
+            ? SerializeIndented(ToOci(state, status, keepPidWhenStopped), Compact.OciState)
+            : JsonSerializer.SerializeToUtf8Bytes(ToOci(state, status, keepPidWhenStopped), Compact.OciState);
 
     /// <summary>Parses OCI state JSON (what a hook reads); throws JsonException when malformed.</summary>
     public static OciState ParseOci(ReadOnlySpan<byte> utf8) =>
@@ -99,4 +107,14 @@ internal static class StateJson
         Bundle = state.Bundle,
         Annotations = state.Annotations is { Count: > 0 } a ? a : null,
     };
+
+    private static byte[] SerializeIndented<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, IndentedWriter))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 }

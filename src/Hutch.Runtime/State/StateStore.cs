@@ -16,8 +16,9 @@ namespace Hutch.Runtime.State;
 /// lock) or one that died: <see cref="Load"/> reports it as
 /// <see cref="ContainerIncompleteException"/> (a <see cref="ContainerNotFoundException"/>);
 /// <see cref="Ids"/> lists it, so `list` and `delete --force` can see it.</item>
-/// <item>Save writes a temporary file, fsyncs it and renames it over state.json: a reader
-/// sees the old state or the new one, never half of one.</item>
+/// <item>Save writes a temporary file and renames it over state.json: a reader sees the old
+/// state or the new one, never half of one. No fsync, as runc: the root is in /run, gone
+/// with every container at a reboot.</item>
 /// </list>
 /// </summary>
 internal sealed class StateStore
@@ -153,20 +154,47 @@ internal sealed class StateStore
         var path = ContainerDirectory.StatePathOf(directory);
         var temp = path + "." + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + ".tmp";
         var bytes = StateJson.Serialize(state);
-        try
+        var error = WriteNewFile(temp, bytes);
+        if (error is null && Libc.renameat2(Libc.AT_FDCWD, temp, Libc.AT_FDCWD, path, 0) != 0)
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                SetMode(temp, StateFileMode);
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true); // rename(2): atomic
+            error = $"rename {temp}: {Errno.Describe(Libc.LastErrno)}";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (error is not null)
         {
             TryDelete(temp);
-            throw new StateException(path, $"cannot write the container state: {e.Message}", e);
+            throw new StateException(path, $"cannot write the container state: {error}");
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> (O_EXCL, mode 0600 whatever the umask) holding
+    /// <paramref name="bytes"/>; null, or what failed. No fsync and no FileStream (whose
+    /// FileShare emulation adds a flock): state lives in /run, which a reboot empties along with
+    /// every container, so durability buys nothing; the rename alone makes the update atomic.
+    /// </summary>
+    private static string? WriteNewFile(string path, ReadOnlySpan<byte> bytes)
+    {
+        var rc = Libc.OpenAt(null, path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL, StateFileMode, out var file);
+        using (file)
+        {
+            if (rc < 0)
+            {
+                return $"create {path}: {Errno.Describe(-rc)}";
+            }
+            if (Libc.chmod(path, StateFileMode) != 0)
+            {
+                return $"set mode {Convert.ToString(StateFileMode, 8)} of {path}: {Errno.Describe(Libc.LastErrno)}";
+            }
+            while (!bytes.IsEmpty)
+            {
+                var n = Libc.Write(file, bytes);
+                if (n <= 0)
+                {
+                    return $"write {path}: {(n < 0 ? Errno.Describe(-n) : "no progress")}";
+                }
+                bytes = bytes[n..];
+            }
+            return null;
         }
     }
 

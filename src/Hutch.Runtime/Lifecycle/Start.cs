@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Processes;
@@ -121,9 +122,55 @@ internal static class Start
         return Encoding.UTF8.GetString(text.ToArray()).Trim();
     }
 
+    /// <summary>
+    /// The config's hooks, parsed only when config.json has a non-null top-level "hooks": the
+    /// full parse builds the JSON metadata of the whole spec model (milliseconds), which a
+    /// config without hooks, the common case, does not need.
+    /// </summary>
     private static Hutch.Spec.Hooks? LoadHooks(string directory)
     {
         var path = Path.Combine(directory, "config.json");
-        return File.Exists(path) ? Hutch.Spec.ConfigJson.Parse(File.ReadAllBytes(path), path).Hooks : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var bytes = File.ReadAllBytes(path);
+        return HasHooks(bytes) ? Hutch.Spec.ConfigJson.Parse(bytes, path).Hooks : null;
+    }
+
+    /// <summary>
+    /// False only when <paramref name="config"/> is a well-formed JSON object without a
+    /// top-level "hooks" member other than null; anything else (hooks, malformed JSON) is left to
+    /// the full parse, which reports its errors as before.
+    /// </summary>
+    internal static bool HasHooks(ReadOnlySpan<byte> config)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(config, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return true;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isHooks = reader.ValueTextEquals("hooks"u8);
+                if (!reader.Read())
+                {
+                    return true;
+                }
+                if (isHooks && reader.TokenType != JsonTokenType.Null)
+                {
+                    return true;
+                }
+                reader.Skip();
+            }
+            // At the object's end: anything after it (which Read rejects) is the full parse's error.
+            return reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read();
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
     }
 }

@@ -42,7 +42,11 @@ internal static class HutchApp
                 return ExitCodes.Failure;
             }
 
-            log.Debug($"hutch {BuildInfo.Version} (commit {BuildInfo.Commit}): {CommandPath(parsed.Result.CommandResult.Command)}");
+            if (log.DebugEnabled)
+            {
+                // Only with --debug: BuildInfo reads assembly attributes (reflection metadata, ~1 ms).
+                log.Debug($"hutch {BuildInfo.Version} (commit {BuildInfo.Commit}): {CommandPath(parsed.Result.CommandResult.Command)}");
+            }
             try
             {
                 return parsed.Result.Invoke(new InvocationConfiguration

@@ -41,6 +41,16 @@ internal static class InitProcess
             {
                 boot = channel.Receive() as InitBootstrap ?? throw new InitException("the init did not get its bootstrap message first");
                 using var consoleSocket = boot.ConsoleSocketFd is { } consoleFd ? new SafeFd(consoleFd) : null;
+                if (boot.UnshareCgroupNamespace)
+                {
+                    // Create put this process in the container's cgroup before sending the bootstrap:
+                    // the namespace's root is that cgroup.
+                    var unshared = Libc.unshare((int)Hutch.Linux.Namespaces.NamespaceKind.Cgroup);
+                    if (unshared < 0)
+                    {
+                        throw new InitException($"unshare the cgroup namespace: {Errno.Describe(Libc.LastErrno)}");
+                    }
+                }
                 config = ConfigJson.Parse(Encoding.UTF8.GetBytes(boot.ConfigJson));
                 var keyringWarning = boot.NoNewKeyring ? null : SessionKeyring.JoinNew(boot.Id);
                 // Planned first: a bad capability or rlimit name fails create before any mount.

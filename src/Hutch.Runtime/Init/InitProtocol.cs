@@ -90,6 +90,9 @@ internal sealed class InitBootstrap : InitMessage
     /// <summary>The init has a mount namespace of its own (else the rootfs is not built).</summary>
     public bool MountNamespace { get; init; }
 
+    /// <summary>A new cgroup namespace: the init unshares it first thing, already in the container's cgroup.</summary>
+    public bool UnshareCgroupNamespace { get; init; }
+
     /// <summary>
     /// process.terminal: the fd (in the init) of the connected console socket the pty master
     /// goes to; null without a terminal. Connected by the parent: the host path is out of

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Hutch.Linux;
+using Hutch.Linux.Cgroups;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Namespaces;
 using Hutch.Linux.Processes;
 using Hutch.Linux.Spawn;
 using Hutch.Linux.Terminal;
+using Hutch.Runtime.Cgroups;
 using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
@@ -44,12 +46,11 @@ internal static class Create
         {
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
-        // Until cgroups land (issue 5), limits are said to be unapplied rather than silently dropped;
-        // refusing them would refuse every podman, Docker and containerd config.
-        if (config.Linux?.Resources is not null || !string.IsNullOrEmpty(config.Linux?.CgroupsPath))
+        // Before the id is claimed: a resource this host cannot apply fails with nothing to undo.
+        var layout = CgroupLayout.Detect();
+        if (config.Linux?.Resources is { } resources)
         {
-            options.Warn?.Invoke($"{configPath}: linux.resources and linux.cgroupsPath are not applied: " +
-                "hutch has no cgroup support yet, so the container runs in hutch's own cgroup without limits");
+            _ = ResourcePlan.For(resources, layout);
         }
         var terminal = config.Process?.Terminal == true;
         CheckTerminal(options, configPath, terminal, detach);
@@ -62,13 +63,13 @@ internal static class Create
         using (consoleRuntimeEnd)
         using (consoleInitEnd)
         {
-            return Run(options, config, configBytes, configPath, bundle, namespaces, listenFds, preserved,
+            return Run(options, config, configBytes, configPath, bundle, namespaces, layout, listenFds, preserved,
                 consoleRuntimeEnd, consoleInitEnd, out terminalMaster);
         }
     }
 
     private static CreatedContainer Run(CreateOptions options, ContainerConfig config, byte[] configBytes, string configPath, string bundle,
-        NamespacePlan namespaces, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd, out SafeFd? terminalMaster)
+        NamespacePlan namespaces, CgroupLayout layout, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd, out SafeFd? terminalMaster)
     {
         terminalMaster = null;
         var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
@@ -76,6 +77,7 @@ internal static class Create
         var directory = store.Claim(options.Id);
         var created = DateTimeOffset.UtcNow;
         SpawnedProcess? init = null;
+        Cgroup? cgroup = null;
         NetDeviceMover? netDevices = null;
         SafeFd? containerNetns = null;
         SafeFd? master = null;
@@ -120,7 +122,7 @@ internal static class Create
                     ExecFd = selfCopy.Fd,
                     Argv = ["hutch", "init"],
                     Envp = [InitChannel.FdVariable + "=" + socketTarget.ToString(CultureInfo.InvariantCulture)],
-                    NewNamespaces = namespaces.New,
+                    NewNamespaces = namespaces.Cloned,
                     JoinNamespaces = joins.Joins,
                     // Written by the spawn's intermediate child before the init is born inside.
                     TimeOffsets = namespaces.New.Contains(NamespaceKind.Time) ? TimeOffsets(config.Linux?.TimeOffsets) : null,
@@ -140,7 +142,11 @@ internal static class Create
                 {
                     IdMap.Write(init.Pid, Entries(config.Linux?.UidMappings), Entries(config.Linux?.GidMappings), privileged: Libc.geteuid() == 0);
                 }
-                // [cgroups: issue 5] place init.Pid in the container's cgroup here, before the release.
+                // Limits first, then the init: it never runs a moment unlimited.
+                // Always applied: without linux.resources the default device rules still hold (runc).
+                cgroup = Cgroup.Create(layout, ContainerCgroup.PathFor(config, options.Id));
+                CgroupResources.Apply(cgroup, layout, config.Linux?.Resources ?? new LinuxResources(), warn: options.Warn);
+                cgroup.AddProcess(init.Pid);
                 // Net devices: the child is in its namespaces and has not exec'd; prestart and
                 // createRuntime hooks come later and see the devices already inside.
                 if (config.Linux?.NetDevices is { Count: > 0 } devices)
@@ -166,6 +172,7 @@ internal static class Create
                 Rootfs = rootfs,
                 Owner = ContainerOwner.Of(Libc.geteuid()),
                 OwnsNetworkNamespace = namespaces.New.Contains(NamespaceKind.Network),
+                Cgroup = new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
             };
 
             channel.Send(new InitBootstrap
@@ -183,6 +190,7 @@ internal static class Create
                 ListenFds = listenFds,
                 UserNamespace = namespaces.HasUser,
                 MountNamespace = namespaces.HasMount,
+                UnshareCgroupNamespace = namespaces.UnsharesCgroup,
                 ConsoleSocketFd = consoleInitEnd is null ? null : ConsoleFdInInit(preserved),
             });
             ServeInit(channel, init, config, state, options.Warn);
@@ -236,6 +244,17 @@ internal static class Create
                     cleanup.Add(e.Message);
                 }
                 init.Dispose();
+            }
+            if (cgroup is not null)
+            {
+                try
+                {
+                    cgroup.Remove();
+                }
+                catch (CgroupException e)
+                {
+                    cleanup.Add(e.Message);
+                }
             }
             try
             {

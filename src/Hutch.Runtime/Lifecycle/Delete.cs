@@ -1,5 +1,7 @@
 using System.Text;
+using Hutch.Linux.Cgroups;
 using Hutch.Linux.Interop;
+using Hutch.Runtime.Cgroups;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.State;
 using Hutch.Spec;
@@ -10,6 +12,7 @@ namespace Hutch.Runtime.Lifecycle;
 /// `delete [--force] ID` (runtime.md "Delete"): a container that is not stopped is an error and
 /// stays as it was, unless --force, which SIGKILLs the init and waits for it. Then poststop
 /// hooks (a failure only warns) and the state directory goes. --force on an unknown id succeeds.
+/// The container's cgroup is emptied (SIGKILL) and removed.
 /// Network devices are never touched: a network namespace hutch created ends with the init and
 /// takes the devices in it along (virtual ones are destroyed, physical ones return to the host).
 /// </summary>
@@ -59,12 +62,15 @@ internal static class Delete
                 if (process is not null)
                 {
                     process.Signal(Libc.SIGKILL);
+                    // A paused container's processes die only once thawed.
+                    ThawForKill(state);
                     if (!process.WaitForExit(KillWait))
                     {
                         throw new LifecycleException($"container {id}: pid {state.Pid} did not exit within {KillWait.TotalSeconds} s of SIGKILL; nothing was deleted");
                     }
                 }
             }
+            RemoveCgroup(state);
 
             var hooks = LoadHooks(directory, warn);
             foreach (var message in HookRunner.RunAllWarnOnly(hooks, HookPhase.Poststop,
@@ -73,6 +79,43 @@ internal static class Delete
                 warn?.Invoke(message);
             }
             store.Remove(id);
+        }
+    }
+
+    private static void ThawForKill(ContainerState state)
+    {
+        if (ContainerCgroup.Open(state) is { } cgroup && cgroup.IsFrozen())
+        {
+            cgroup.Thaw();
+        }
+    }
+
+    /// <summary>
+    /// Ends what is left in the container's cgroup (processes exec'd into a container without a pid
+    /// namespace outlive its init) and removes the directories create made. A failure keeps the
+    /// state, so that a second delete can finish the job.
+    /// </summary>
+    private static void RemoveCgroup(ContainerState state)
+    {
+        if (ContainerCgroup.Open(state) is not { } cgroup)
+        {
+            return;
+        }
+        try
+        {
+            if (cgroup.Pids().Count > 0)
+            {
+                cgroup.Signal(Libc.SIGKILL);
+                if (cgroup.IsFrozen())
+                {
+                    cgroup.Thaw();
+                }
+            }
+            cgroup.Remove();
+        }
+        catch (CgroupException e)
+        {
+            throw new LifecycleException($"cannot delete container {state.Id}: {e.Message}", e);
         }
     }
 

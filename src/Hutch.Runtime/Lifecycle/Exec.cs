@@ -30,7 +30,7 @@ namespace Hutch.Runtime.Lifecycle;
 ///   open /proc/INIT/ns/* (not hutch's own)
 ///   spawn (two stages with a pid namespace) -------> setns user .. mount; close fds; wait
 ///   prlimit, oom_score_adj, sched, ioprio, cpus
-///   JoinCgroup(pid); console socket gets the master
+///   the container's cgroup (ExecCgroup); console socket gets the master
 ///   release ----------------------------------------> setsid/TIOCSCTTY, bounding, ids, cwd +
 ///   <-- EOF on the error pipe: exec'd                   check, caps, nnp, seccomp, execve
 ///   pid file; --detach: return 0; else forward signals, bridge the pty, wait, return its status
@@ -135,8 +135,7 @@ internal static class Exec
                 {
                     ExecAttributes.SetAffinity(spawned.Pid, initialCpus, "execCPUAffinity.initial");
                 }
-                // CGROUP-CONTRACT "exec": the lead wires the cgroup manager here.
-                options.JoinCgroup?.Invoke(spawned.Pid);
+                ExecCgroup.Join(state, options.SubCgroups, spawned.Pid);
                 if (plan.CpuAffinity is { } finalCpus)
                 {
                     ExecAttributes.SetAffinity(spawned.Pid, finalCpus, "execCPUAffinity.final");

@@ -57,16 +57,8 @@ internal sealed record ExecOptions
     /// <summary>--ignore-paused: exec into a paused container anyway.</summary>
     public bool IgnorePaused { get; init; }
 
-    /// <summary>--cgroup [controller:]path: sub-cgroups for the process (for <see cref="JoinCgroup"/>).</summary>
+    /// <summary>--cgroup [controller:]path: sub-cgroups of the container's cgroup for the process (ExecCgroup).</summary>
     public IReadOnlyList<string> SubCgroups { get; init; } = [];
-
-    /// <summary>
-    /// CGROUP-CONTRACT "exec": places the exec'd process (its pid in hutch's pid namespace) in the
-    /// container's cgroup. Called while the process is held, after execCPUAffinity.initial and
-    /// before .final and the release; a throw aborts the exec (the child exits without exec).
-    /// Null: the process stays in hutch's own cgroup.
-    /// </summary>
-    public Action<int>? JoinCgroup { get; init; }
 
     public Action<string>? Warn { get; init; }
 

@@ -1,3 +1,4 @@
+using Hutch.Runtime.Cgroups;
 using Hutch.Runtime.Signals;
 using Hutch.Runtime.State;
 
@@ -6,14 +7,12 @@ namespace Hutch.Runtime.Lifecycle;
 /// <summary>
 /// `kill ID [SIGNAL]`: signals the container's init through a pidfd checked against the
 /// recorded start time. A stopped container answers "container not running" (containerd
-/// matches it). --all: without cgroups (issue 5) hutch signals the init only; SIGKILL to the
-/// init of a new pid namespace ends every process in it.
+/// matches it). --all signals every process in the container's cgroup.
 /// </summary>
 internal static class Kill
 {
     public static void Run(string root, string id, string signalText, bool all)
     {
-        _ = all;
         var signal = SignalNames.Parse(signalText);
         var store = new StateStore(root);
         var state = store.Load(id);
@@ -21,6 +20,12 @@ internal static class Kill
         if (status == ContainerStatus.Stopped)
         {
             throw NotRunning(id);
+        }
+        if (all && ContainerCgroup.Open(state) is { } cgroup)
+        {
+            // Every process of the container, exec'd ones included (cgroup.kill for SIGKILL on cgroup2).
+            cgroup.Signal(signal);
+            return;
         }
         using var process = ContainerProcess.Open(state) ?? throw NotRunning(id);
         if (!process.Signal(signal))

@@ -15,6 +15,16 @@ internal sealed class NamespacePlan
 
     public IReadOnlyCollection<NamespaceKind> New { get; }
 
+    /// <summary>
+    /// The kinds the spawn creates: <see cref="New"/> without the cgroup namespace, which the init
+    /// unshares itself once create has put it in the container's cgroup, so that the namespace's
+    /// root is the container's cgroup rather than the runtime's (runc's nsexec does the same).
+    /// </summary>
+    public IReadOnlyCollection<NamespaceKind> Cloned => [.. New.Where(kind => kind != NamespaceKind.Cgroup)];
+
+    /// <summary>A new cgroup namespace: the init unshares it after the cgroup placement.</summary>
+    public bool UnsharesCgroup => New.Contains(NamespaceKind.Cgroup);
+
     public IReadOnlyList<(NamespaceKind Kind, string Path)> Joined { get; }
 
     /// <summary>The init has a user namespace other than hutch's (new or joined).</summary>

@@ -60,6 +60,9 @@ internal sealed class ContainerState
     /// </summary>
     public bool OwnsNetworkNamespace { get; set; }
 
-    /// <summary>The container's cgroup (issue 5), or null when hutch did not place it in one.</summary>
-    public string? CgroupPath { get; set; }
+    /// <summary>
+    /// The container's cgroup: one directory per hierarchy (a v1 controller's name, or "unified"),
+    /// as <c>Cgroup.Directories</c> gave them at create; null when it has none (an older state).
+    /// </summary>
+    public Dictionary<string, string>? Cgroup { get; set; }
 }

@@ -1,4 +1,5 @@
 using Hutch.Linux.Processes;
+using Hutch.Runtime.Cgroups;
 
 namespace Hutch.Runtime.State;
 
@@ -10,7 +11,7 @@ namespace Hutch.Runtime.State;
 /// or now names another process (its start time differs: the pid was reused);</item>
 /// <item>creating: the saved status says a create is still under way;</item>
 /// <item>created: exec.fifo still exists (the init waits on it until `start`);</item>
-/// <item>paused: <c>isPaused</c> says the cgroup is frozen (issue 5 supplies it);</item>
+/// <item>paused: the container's cgroup is frozen (`pause`);</item>
 /// <item>running: otherwise.</item>
 /// </list>
 /// </summary>
@@ -18,8 +19,8 @@ internal static class StatusProbe
 {
     /// <param name="state">The container's saved state (pid and its start time).</param>
     /// <param name="containerDirectory">&lt;root&gt;/&lt;id&gt; (<see cref="StateStore.DirectoryOf"/>).</param>
-    /// <param name="isPaused">The hook for issue 5: true when the container's cgroup is frozen.
-    /// Null: hutch does not pause containers yet, so never paused.</param>
+    /// <param name="isPaused">True when the container's cgroup is frozen; null reads the cgroup
+    /// recorded in the state (<see cref="ContainerCgroup.IsPaused"/>).</param>
     public static ContainerStatus Probe(ContainerState state, string containerDirectory, Func<ContainerState, bool>? isPaused = null)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -36,7 +37,7 @@ internal static class StatusProbe
         {
             return ContainerStatus.Created;
         }
-        if (isPaused?.Invoke(state) == true)
+        if ((isPaused ?? ContainerCgroup.IsPaused)(state))
         {
             return ContainerStatus.Paused;
         }

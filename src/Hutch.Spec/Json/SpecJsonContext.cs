@@ -22,4 +22,5 @@ namespace Hutch.Spec;
     IndentCharacter = '\t',
     IndentSize = 1)]
 [JsonSerializable(typeof(ContainerConfig))]
+[JsonSerializable(typeof(LinuxResources))]
 internal sealed partial class SpecJsonContext : JsonSerializerContext;

@@ -234,8 +234,6 @@ internal sealed record ExecRequest(
         Apparmor = Apparmor,
         IgnorePaused = IgnorePaused,
         SubCgroups = Cgroups,
-        // [cgroups] the lead wires JoinCgroup to the container's cgroup (CGROUP-CONTRACT "exec").
-        JoinCgroup = null,
         Warn = message => CliLog.Warn(error, message),
         Debug = globals.Debug ? message => CliLog.Active?.Debug(message) : null,
     };

@@ -17,7 +17,11 @@ internal sealed class PauseCommand : Command
 
     internal PauseRequest Bind(ParseResult result) => new(Id: result.GetRequiredValue(ContainerId));
 
-    private static int Run(PauseRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(PauseRequest request, GlobalSettings globals)
+    {
+        Hutch.Runtime.Lifecycle.Pause.Run(globals.Root, request.Id);
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `pause` was asked.</summary>

@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace Hutch.Commands;
 
 /// <summary>`hutch ps [--format table|json] &lt;container-id&gt; [ps options...]`: the container's
-/// processes. Everything after the id is passed to ps(1) (as runc does), so it is never parsed as
-/// hutch's flags.</summary>
+/// processes: the pids of its cgroup as a JSON array, or a `ps -ef`-like table (PsTable). Everything
+/// after the id is a ps option, never parsed as hutch's flags.</summary>
 internal sealed class PsCommand : Command
 {
     internal const string CommandName = "ps";
@@ -30,7 +30,7 @@ internal sealed class PsCommand : Command
         OutputFormats.AcceptTableOrJson(Format);
         Arguments.Add(ContainerId);
         Arguments.Add(PsArguments);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Output));
     }
 
     internal PsRequest Bind(ParseResult result) => new(
@@ -38,7 +38,21 @@ internal sealed class PsCommand : Command
         Format: result.GetValue(Format) ?? OutputFormats.Table,
         PsArguments: result.GetValue(PsArguments) ?? []);
 
-    private static int Run(PsRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(PsRequest request, GlobalSettings globals, TextWriter output)
+    {
+        if (request.Format == OutputFormats.Json && request.PsArguments.Count > 0)
+        {
+            throw new CommandFailedException("ps options cannot be used with --format json");
+        }
+        var pids = Hutch.Runtime.Lifecycle.Ps.Pids(globals.Root, request.Id);
+        if (request.Format == OutputFormats.Table && request.PsArguments.Count > 0)
+        {
+            throw new CommandFailedException(
+                $"ps options ({string.Join(' ', request.PsArguments)}) are not supported: hutch prints its own table (UID PID PPID STAT TIME CMD); use --format json for the pids and pass them to ps -p");
+        }
+        output.Write(request.Format == OutputFormats.Json ? PsTable.Json(pids) : PsTable.Render(pids));
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `ps` was asked.</summary>

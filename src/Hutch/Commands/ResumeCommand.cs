@@ -17,7 +17,11 @@ internal sealed class ResumeCommand : Command
 
     internal ResumeRequest Bind(ParseResult result) => new(Id: result.GetRequiredValue(ContainerId));
 
-    private static int Run(ResumeRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(ResumeRequest request, GlobalSettings globals)
+    {
+        Hutch.Runtime.Lifecycle.Pause.Resume(globals.Root, request.Id);
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `resume` was asked.</summary>

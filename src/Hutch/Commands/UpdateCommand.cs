@@ -170,7 +170,11 @@ internal sealed class UpdateCommand : Command
         L3CacheSchema: result.GetValue(L3CacheSchema),
         MemBwSchema: result.GetValue(MemBwSchema));
 
-    private static int Run(UpdateRequest request, GlobalSettings globals) => throw NotImplemented.Command(CommandName);
+    private static int Run(UpdateRequest request, GlobalSettings globals)
+    {
+        Hutch.Runtime.Lifecycle.Update.Run(globals.Root, request.Id, UpdateResources.From(request));
+        return ExitCodes.Success;
+    }
 }
 
 /// <summary>What `update` was asked; null: not given. ResourcesFile ("-" is stdin) replaces the rest.</summary>

@@ -131,7 +131,7 @@ public class StateJsonTests
     public void State_file_round_trips_every_field()
     {
         var state = TempStateRoot.NewState("c1");
-        state.CgroupPath = "/sys/fs/cgroup/hutch/c1";
+        state.Cgroup = new() { ["memory"] = "/sys/fs/cgroup/memory/c1", ["unified"] = "/sys/fs/cgroup/unified/c1" };
         var back = StateJson.Parse(StateJson.Serialize(state), "/x/state.json");
 
         Assert.Equal(ContainerState.CurrentFormat, back.Format);
@@ -146,7 +146,7 @@ public class StateJsonTests
         Assert.Equal(state.Rootfs, back.Rootfs);
         Assert.Equal(state.Owner, back.Owner);
         Assert.Equal(state.OwnsNetworkNamespace, back.OwnsNetworkNamespace);
-        Assert.Equal(state.CgroupPath, back.CgroupPath);
+        Assert.Equal(state.Cgroup, back.Cgroup);
     }
 
     [Fact]

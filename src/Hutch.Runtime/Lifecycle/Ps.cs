@@ -1,0 +1,27 @@
+using Hutch.Runtime.Cgroups;
+using Hutch.Runtime.State;
+
+namespace Hutch.Runtime.Lifecycle;
+
+/// <summary>`ps ID`: the pids of every process in the container's cgroup (sub-cgroups included), sorted.</summary>
+internal static class Ps
+{
+    public static IReadOnlyList<int> Pids(string root, string id)
+    {
+        var store = new StateStore(root);
+        var state = store.Load(id);
+        var status = StatusProbe.Probe(state, store.DirectoryOf(id));
+        if (status == ContainerStatus.Stopped)
+        {
+            throw new LifecycleException($"cannot list the processes of container {id}: container not running (it has stopped)");
+        }
+        if (ContainerCgroup.Open(state) is not { } cgroup)
+        {
+            // No cgroup recorded (an older state): the init is all hutch knows of.
+            return [state.Pid];
+        }
+        var pids = cgroup.Pids().ToList();
+        pids.Sort();
+        return pids;
+    }
+}

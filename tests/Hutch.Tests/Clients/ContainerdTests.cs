@@ -62,16 +62,40 @@ public sealed class ContainerdTests(ContainerdHost containerd) : IClassFixture<C
     }
 
     [ContainerdFact]
-    public void An_unimplemented_runtime_command_reaches_ctr_as_the_error_record_of_log_json()
+    public void Ctr_task_pause_resume_ps_and_exec_go_through_hutch()
     {
         var id = containerd.NewId();
         var run = containerd.Run(["--detach", "--null-io"], id, "/bin/sh", "-c", "while true; do sleep 0.1; done");
         Assert.True(run.ExitCode == 0, run.ToString());
 
         var pause = containerd.Ctr("task", "pause", id);
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        Assert.Equal("PAUSED", TaskStatus(id));
+        var resume = containerd.Ctr("task", "resume", id);
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.Equal("RUNNING", TaskStatus(id));
 
-        Assert.NotEqual(0, pause.ExitCode);
-        Assert.Contains("pause is not implemented yet", pause.Stderr, StringComparison.Ordinal);
+        var ps = containerd.Ctr("task", "ps", id);
+        Assert.True(ps.ExitCode == 0, ps.ToString());
+        var state = JsonNode.Parse(HutchBinary.Run(null, "--root", containerd.HutchRoot, "state", id).Stdout)!;
+        Assert.Contains(state["pid"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture), ps.Stdout, StringComparison.Ordinal);
+
+        var exec = containerd.Ctr("task", "exec", "--exec-id", "probe", id, "/bin/sh", "-c", "echo inside; exit 5");
+        Assert.Equal(5, exec.ExitCode);
+        Assert.Equal("inside\n", exec.Stdout);
+    }
+
+    [ContainerdFact]
+    public void A_failed_exec_reaches_ctr_as_the_error_record_of_log_json()
+    {
+        var id = containerd.NewId();
+        var run = containerd.Run(["--detach", "--null-io"], id, "/bin/sh", "-c", "while true; do sleep 0.1; done");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var exec = containerd.Ctr("task", "exec", "--exec-id", "missing", id, "/no/such/program");
+
+        Assert.NotEqual(0, exec.ExitCode);
+        Assert.Contains("/no/such/program", exec.Stderr, StringComparison.Ordinal);
         Assert.Equal("RUNNING", TaskStatus(id));
     }
 

@@ -70,6 +70,36 @@ public sealed class PodmanTests(PodmanHost podman) : IClassFixture<PodmanHost>
     }
 
     [PodmanFact]
+    public void Exec_pause_unpause_and_stats_of_a_running_container()
+    {
+        var name = PodmanHost.NewName();
+        var started = podman.Podman(["run", "-d", "--name", name, .. PodmanHost.RunOptions, PodmanHost.Image,
+            "sh", "-c", "while true; do sleep 0.1; done"]);
+        Assert.True(started.ExitCode == 0, started.ToString());
+        try
+        {
+            var exec = podman.Podman("exec", name, "sh", "-c", "echo from-exec; exit 4");
+            Assert.Equal(4, exec.ExitCode);
+            Assert.Equal("from-exec\n", exec.Stdout);
+
+            var pause = podman.Podman("pause", name);
+            Assert.True(pause.ExitCode == 0, pause.ToString());
+            Assert.Equal("paused", Inspect(name, "{{.State.Status}}"));
+            var unpause = podman.Podman("unpause", name);
+            Assert.True(unpause.ExitCode == 0, unpause.ToString());
+            Assert.Equal("running", Inspect(name, "{{.State.Status}}"));
+
+            var stats = podman.Podman("stats", "--no-stream", "--format", "{{.PIDs}}", name);
+            Assert.True(stats.ExitCode == 0, stats.ToString());
+            Assert.True(int.Parse(stats.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture) >= 1, stats.ToString());
+        }
+        finally
+        {
+            podman.Podman("rm", "--force", "--time", "0", name);
+        }
+    }
+
+    [PodmanFact]
     public void Stop_of_a_process_that_ignores_SIGTERM_falls_back_to_SIGKILL()
     {
         var name = PodmanHost.NewName();

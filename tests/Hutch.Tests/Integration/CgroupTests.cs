@@ -96,6 +96,40 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
     }
 
     [ContainerFact]
+    public void Events_reports_stats_and_an_oom_kill_then_ends_with_the_container()
+    {
+        var id = host.NewId();
+        var bundle = host.Bundle(c =>
+        {
+            // A child shell is OOM-killed; the init goes on, then exits, which ends the stream.
+            c.Process!.Args = ["sh", "-c", "sleep 1; sh -c 'x=$(head -c 268435456 /dev/zero | tr \"\\0\" a)'; sleep 2"];
+            c.Linux!.Resources = new LinuxResources { Memory = new LinuxMemory { Limit = 32L << 20, Swap = 32L << 20 }, Pids = new LinuxPids { Limit = 40 } };
+        });
+        try
+        {
+            Assert.Equal(0, host.Hutch("run", "--detach", "--bundle", bundle, id).ExitCode);
+            var once = host.Hutch("events", "--stats", id);
+            Assert.True(once.ExitCode == 0, once.ToString());
+            var stats = JsonNode.Parse(once.Stdout)!;
+            Assert.Equal("stats", (string?)stats["type"]);
+            Assert.True((long)stats["data"]!["pids"]!["current"]! >= 1, once.Stdout);
+            Assert.Equal(40, (long)stats["data"]!["pids"]!["limit"]!);
+            Assert.True((long)stats["data"]!["memory"]!["usage"]!["usage"]! > 0, once.Stdout);
+
+            var stream = host.Hutch("events", "--interval", "500ms", id);
+
+            Assert.True(stream.ExitCode == 0, stream.ToString());
+            var events = stream.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!).ToList();
+            Assert.Contains(events, e => (string?)e["type"] == "oom" && (string?)e["id"] == id);
+            Assert.Contains(events, e => (string?)e["type"] == "stats");
+        }
+        finally
+        {
+            host.Hutch("delete", "--force", id);
+        }
+    }
+
+    [ContainerFact]
     public void Pause_and_resume_freeze_and_thaw_and_state_says_so()
     {
         var id = host.NewId();

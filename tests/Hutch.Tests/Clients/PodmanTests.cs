@@ -70,6 +70,16 @@ public sealed class PodmanTests(PodmanHost podman) : IClassFixture<PodmanHost>
     }
 
     [PodmanFact]
+    public void Run_memory_and_pids_limits_reach_the_container_cgroup()
+    {
+        var run = podman.Podman(["run", "--rm", "--name", PodmanHost.NewName(), "--memory", "64m", "--pids-limit", "33", .. PodmanHost.RunOptions,
+            PodmanHost.Image, "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/pids/pids.max"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("67108864\n33\n", run.Stdout);
+    }
+
+    [PodmanFact]
     public void Exec_pause_unpause_and_stats_of_a_running_container()
     {
         var name = PodmanHost.NewName();

@@ -1,3 +1,4 @@
+using Hutch.Linux.Interop;
 using Hutch.Runtime.Cgroups;
 using Hutch.Runtime.Signals;
 using Hutch.Runtime.State;
@@ -31,6 +32,12 @@ internal static class Kill
         if (!process.Signal(signal))
         {
             throw NotRunning(id);
+        }
+        // A frozen process dies of SIGKILL only once thawed: a paused container killed by a client
+        // (containerd's task kill, podman rm -f) must not stay frozen, undead.
+        if (signal == Libc.SIGKILL && status == ContainerStatus.Paused && ContainerCgroup.Open(state) is { } frozen)
+        {
+            frozen.Thaw();
         }
     }
 

@@ -157,9 +157,13 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
             Assert.Equal(1, notPaused.ExitCode);
             Assert.Contains("container not paused", notPaused.Stderr, StringComparison.Ordinal);
 
-            // delete --force of a paused container: it is thawed so that SIGKILL lands.
+            // kill KILL of a paused container thaws it so that the signal lands (containerd's task kill).
             Assert.Equal(0, host.Hutch("pause", id).ExitCode);
-            Assert.Equal(0, host.Hutch("delete", "--force", id).ExitCode);
+            var pid = Pid(id);
+            Assert.Equal(0, host.Hutch("kill", id, "KILL").ExitCode);
+            Assert.True(WaitGone(pid), "the paused init died of SIGKILL");
+            Assert.Equal("stopped", Status(id));
+            Assert.Equal(0, host.Hutch("delete", id).ExitCode);
             Assert.False(Directory.Exists(V1("freezer", cgroupsPath)));
         }
         finally
@@ -167,6 +171,22 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
             host.Hutch("delete", "--force", id);
             RemoveParents(cgroupsPath);
         }
+    }
+
+    [ContainerFact]
+    public void Delete_force_of_a_paused_container_thaws_it_so_that_SIGKILL_lands()
+    {
+        var id = host.NewId();
+        var bundle = host.Bundle(c => c.Process!.Args = ["sleep", "30"]);
+        Assert.Equal(0, host.Hutch("run", "--detach", "--bundle", bundle, id).ExitCode);
+        var pid = Pid(id);
+        Assert.Equal(0, host.Hutch("pause", id).ExitCode);
+
+        var delete = host.Hutch("delete", "--force", id);
+
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.True(WaitGone(pid), "the paused init died");
+        Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
     }
 
     [ContainerFact]
@@ -370,21 +390,27 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
         return false;
     }
 
-    /// <summary>The test's /hutch-it parent directories (hutch removes only what it made: the leaf and the parents it created).</summary>
+    /// <summary>
+    /// The leaf (if a failed test left it) and the /hutch-it parent: delete removes the container's
+    /// own directories and leaves the parents create made with mkdir -p, as runc does. The parent
+    /// goes once no other test's cgroup is in it (rmdir of a non-empty cgroup fails: kept).
+    /// </summary>
     private static void RemoveParents(string cgroupsPath)
     {
-        foreach (var controller in new[] { "pids", "memory", "cpu", "freezer", "devices", "blkio", "cpuset", "cpuacct", "unified", "systemd" })
+        foreach (var controller in new[] { "pids", "memory", "cpu", "freezer", "devices", "blkio", "cpuset", "cpuacct", "unified" })
         {
-            var leaf = V1(controller, cgroupsPath);
-            try
+            foreach (var dir in new[] { V1(controller, cgroupsPath), Path.GetDirectoryName(V1(controller, cgroupsPath))! })
             {
-                if (Directory.Exists(leaf))
+                try
                 {
-                    Directory.Delete(leaf);
+                    if (Directory.Exists(dir))
+                    {
+                        Directory.Delete(dir);
+                    }
                 }
-            }
-            catch (IOException)
-            {
+                catch (IOException)
+                {
+                }
             }
         }
     }

@@ -129,7 +129,8 @@ internal static class Delete
         }
         try
         {
-            return ConfigJson.Parse(File.ReadAllBytes(path), path).Hooks;
+            var bytes = File.ReadAllBytes(path);
+            return HooksScan.MayHaveHooks(bytes) ? ConfigJson.Parse(bytes, path).Hooks : null;
         }
         catch (Exception e) when (e is ConfigFormatException or IOException or DecoderFallbackException)
         {

@@ -1,10 +1,10 @@
 using System.Text;
-using System.Text.Json;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Processes;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.State;
+using Hutch.Spec;
 
 namespace Hutch.Runtime.Lifecycle;
 
@@ -135,42 +135,6 @@ internal static class Start
             return null;
         }
         var bytes = File.ReadAllBytes(path);
-        return HasHooks(bytes) ? Hutch.Spec.ConfigJson.Parse(bytes, path).Hooks : null;
-    }
-
-    /// <summary>
-    /// False only when <paramref name="config"/> is a well-formed JSON object without a
-    /// top-level "hooks" member other than null; anything else (hooks, malformed JSON) is left to
-    /// the full parse, which reports its errors as before.
-    /// </summary>
-    internal static bool HasHooks(ReadOnlySpan<byte> config)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(config, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return true;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isHooks = reader.ValueTextEquals("hooks"u8);
-                if (!reader.Read())
-                {
-                    return true;
-                }
-                if (isHooks && reader.TokenType != JsonTokenType.Null)
-                {
-                    return true;
-                }
-                reader.Skip();
-            }
-            // At the object's end: anything after it (which Read rejects) is the full parse's error.
-            return reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read();
-        }
-        catch (JsonException)
-        {
-            return true;
-        }
+        return HooksScan.MayHaveHooks(bytes) ? Hutch.Spec.ConfigJson.Parse(bytes, path).Hooks : null;
     }
 }

@@ -1,10 +1,9 @@
 using System.Text;
-using Hutch.Runtime.Lifecycle;
 
-namespace Hutch.Runtime.Tests.Lifecycle;
+namespace Hutch.Spec.Tests.Json;
 
-/// <summary>start parses config.json (for poststart hooks) only when its scan finds hooks; every doubt means "parse".</summary>
-public sealed class StartHooksScanTests
+/// <summary>start and delete parse config.json (for their hooks) only when the scan finds hooks; every doubt means "parse".</summary>
+public sealed class HooksScanTests
 {
     [Theory]
     [InlineData("""{"ociVersion":"1.3.0","process":{"args":["sh"],"env":["hooks=1"]},"root":{"path":"rootfs"}}""")]
@@ -13,7 +12,7 @@ public sealed class StartHooksScanTests
     [InlineData("{}")]
     public void A_config_without_top_level_hooks_is_not_parsed(string config)
     {
-        Assert.False(Start.HasHooks(Encoding.UTF8.GetBytes(config)));
+        Assert.False(HooksScan.MayHaveHooks(Encoding.UTF8.GetBytes(config)));
     }
 
     [Theory]
@@ -21,9 +20,10 @@ public sealed class StartHooksScanTests
     [InlineData("""{"hooks":{}}""")]
     [InlineData("""{"hooks":null,"hooks":{"poststart":[]}}""")]
     [InlineData("""{"hooks":"not an object"}""")]
+    [InlineData("""{"Hooks":{"poststop":[{"path":"/bin/true"}]}}""")] // the full parse reads names case-insensitively
     public void A_config_with_hooks_is_parsed(string config)
     {
-        Assert.True(Start.HasHooks(Encoding.UTF8.GetBytes(config)));
+        Assert.True(HooksScan.MayHaveHooks(Encoding.UTF8.GetBytes(config)));
     }
 
     [Theory]
@@ -35,6 +35,6 @@ public sealed class StartHooksScanTests
     [InlineData("""{"a":1} trailing""")]
     public void Malformed_json_goes_to_the_full_parse_for_its_error(string config)
     {
-        Assert.True(Start.HasHooks(Encoding.UTF8.GetBytes(config)));
+        Assert.True(HooksScan.MayHaveHooks(Encoding.UTF8.GetBytes(config)));
     }
 }

@@ -81,6 +81,15 @@ internal static class CgroupPaths
         if (!path.StartsWith('/') && ownCgroup is not null)
         {
             start = mountPoint + RelativeTo(mountRoot, ownCgroup);
+            // /proc/self/cgroup shows "/../x" for a cgroup outside the reader's cgroup namespace:
+            // appended to the mount point it would climb out of the hierarchy (runc's does).
+            if (ownCgroup.Split('/').Contains(".."))
+            {
+                throw new CgroupException(
+                    $"cgroup: cannot place the relative cgroups path `{path}` under {mountPoint}: hutch's own cgroup there, " +
+                    $"`{ownCgroup}` (/proc/self/cgroup), is outside its cgroup namespace; set linux.cgroupsPath to an absolute path",
+                    mountPoint, path);
+            }
         }
         return start.TrimEnd('/') + "/" + string.Join('/', components);
     }

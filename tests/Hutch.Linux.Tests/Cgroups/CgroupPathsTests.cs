@@ -46,4 +46,23 @@ public sealed class CgroupPathsTests
         var error = Assert.Throws<CgroupException>(() => CgroupPaths.Resolve("/sys/fs/cgroup", "/", "/", path));
         Assert.Contains("root of the hierarchy", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/..")]
+    [InlineData("/../../outside")]
+    [InlineData("/a/../../b")]
+    public void Resolve_RelativePathUnderAnOwnCgroupOutsideTheNamespace_ThrowsInsteadOfLeavingTheHierarchy(string own)
+    {
+        // Before: "/sys/fs/cgroup/memory/../../outside/c1", a directory outside the cgroup mount.
+        var error = Assert.Throws<CgroupException>(() => CgroupPaths.Resolve("/sys/fs/cgroup/memory", "/", own, "c1"));
+
+        Assert.Contains("outside its cgroup namespace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("absolute", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_AbsolutePathIgnoresAnOwnCgroupOutsideTheNamespace()
+    {
+        Assert.Equal("/sys/fs/cgroup/memory/c1", CgroupPaths.Resolve("/sys/fs/cgroup/memory", "/", "/../x", "/c1"));
+    }
 }

@@ -15,13 +15,13 @@ public sealed class ContainerStatusJsonTests
     }
 
     [Theory]
-    [InlineData("\"creating\"", ContainerStatus.Creating)]
-    [InlineData("\"created\"", ContainerStatus.Created)]
-    [InlineData("\"Running\"", ContainerStatus.Running)]
-    [InlineData("\"PAUSED\"", ContainerStatus.Paused)]
-    [InlineData("\"stopped\"", ContainerStatus.Stopped)]
-    [InlineData("2", ContainerStatus.Running)]
-    public void Reads_names_in_any_case_and_numbers(string json, ContainerStatus expected) => Assert.Equal(expected, Read(json));
+    [InlineData("\"creating\"", 0)]
+    [InlineData("\"created\"", 1)]
+    [InlineData("\"Running\"", 2)]
+    [InlineData("\"PAUSED\"", 3)]
+    [InlineData("\"stopped\"", 4)]
+    [InlineData("2", 2)]
+    public void Reads_names_in_any_case_and_numbers(string json, int expected) => Assert.Equal((ContainerStatus)expected, Read(json));
 
     [Theory]
     [InlineData("\"gone\"")]

@@ -38,6 +38,9 @@ internal static class Create
     {
         terminalMaster = null;
         ContainerId.Validate(options.Id);
+        // First: the kernel's wait for the init's cgroup placement then passes meanwhile.
+        var layout = CgroupLayout.Detect();
+        CgroupMigrationWarmup.Start(layout);
         var bundle = Path.GetFullPath(options.Bundle ?? Directory.GetCurrentDirectory());
         var configPath = options.ConfigPath is { } given ? Path.GetFullPath(given) : Path.Combine(bundle, "config.json");
         var configBytes = ReadConfig(configPath);
@@ -47,7 +50,6 @@ internal static class Create
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
         // Before the id is claimed: a resource this host cannot apply fails with nothing to undo.
-        var layout = CgroupLayout.Detect();
         if (config.Linux?.Resources is { } resources)
         {
             _ = ResourcePlan.For(resources, layout);

@@ -50,29 +50,54 @@ internal static class ExecLookup
 
     /// <summary>
     /// HOME as runc sets it when the process env has none: the home of <paramref name="uid"/> in
-    /// the container's /etc/passwd, else "/".
+    /// the container's /etc/passwd, else "/". hutch reads it as the host's root, so the file is
+    /// opened only when it is a regular file: the container chooses what /etc/passwd is, and
+    /// opening a FIFO would hang the exec, opening a device node the container made (a disk, a
+    /// watchdog) would bypass its device cgroup.
     /// </summary>
     public static string Home(SafeFd root, uint uid)
     {
-        if (RootPath.TryOpen(root, "/etc/passwd", Libc.O_RDONLY, out var fd) < 0)
+        using var fd = OpenRegularFile(root, "/etc/passwd");
+        if (fd is null)
         {
-            fd.Dispose();
             return "/";
         }
-        using (fd)
+        var text = ReadAll(fd);
+        var wanted = uid.ToString(CultureInfo.InvariantCulture);
+        foreach (var line in text.Split('\n'))
         {
-            var text = ReadAll(fd);
-            var wanted = uid.ToString(CultureInfo.InvariantCulture);
-            foreach (var line in text.Split('\n'))
+            // name:password:uid:gid:gecos:home:shell
+            var fields = line.Split(':');
+            if (fields.Length >= 6 && fields[2] == wanted && fields[5].Length > 0)
             {
-                // name:password:uid:gid:gecos:home:shell
-                var fields = line.Split(':');
-                if (fields.Length >= 6 && fields[2] == wanted && fields[5].Length > 0)
-                {
-                    return fields[5];
-                }
+                return fields[5];
             }
-            return "/";
+        }
+        return "/";
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> in the container opened for reading when it is a regular file, else
+    /// null: resolved to an O_PATH fd (no open of the file itself), checked, then reopened
+    /// through /proc/self/fd, which reaches that very inode.
+    /// </summary>
+    private static SafeFd? OpenRegularFile(SafeFd root, string path)
+    {
+        var rc = RootPath.TryOpen(root, path, PathSyscalls.O_PATH, out var pinned);
+        using (pinned)
+        {
+            if (rc < 0 || PathSyscalls.Fstat(pinned, out var st) < 0 || st.Type != PathSyscalls.S_IFREG)
+            {
+                return null;
+            }
+            rc = Libc.OpenAt(null, RootPath.ProcFdPath(pinned), Libc.O_RDONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, 0, out var fd);
+            GC.KeepAlive(pinned);
+            if (rc < 0)
+            {
+                fd.Dispose();
+                return null;
+            }
+            return fd;
         }
     }
 

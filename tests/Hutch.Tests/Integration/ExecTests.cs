@@ -299,6 +299,26 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     }
 
     [ContainerFact]
+    public void A_fifo_as_the_containers_etc_passwd_is_not_opened_by_hutch()
+    {
+        // hutch reads /etc/passwd for HOME as the host's root; the container decides what it is.
+        var (id, _) = Running(c => c.Mounts!.Add(new Mount
+        {
+            Destination = "/etc", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", "mode=755"],
+        }));
+        var fifo = host.Hutch("exec", id, "mkfifo", "/etc/passwd");
+        Assert.True(fifo.ExitCode == 0, fifo.ToString());
+
+        // Before: open(O_RDONLY) of the FIFO blocked hutch until a writer came (never).
+        var clock = Stopwatch.StartNew();
+        var outcome = host.Hutch("exec", id, "sh", "-c", "echo home=$HOME");
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        Assert.Equal("home=/\n", outcome.Stdout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+    }
+
+    [ContainerFact]
     public void Exec_into_a_stopped_container_is_a_hutch_error_with_status_255()
     {
         var id = host.NewId("exec");

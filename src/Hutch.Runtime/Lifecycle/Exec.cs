@@ -67,7 +67,7 @@ internal static class Exec
         var initialCpus = InitialAffinity(process);
 
         using var root = RootPath.OpenRoot($"/proc/{init.Pid.ToString(CultureInfo.InvariantCulture)}/root");
-        var env = WithHome(plan.Env, root, plan.Uid);
+        var env = ExecEnvironment.Build(plan.Env, () => ExecLookup.Home(root, plan.Uid));
         var path = ExecLookup.FindExecutable(root, plan.Args[0], env, plan.Cwd);
         using var namespaces = ExecNamespaces.Open(init.Pid);
         // The fds pin the namespaces; the init must still be the container's (not a reused pid).
@@ -287,17 +287,6 @@ internal static class Exec
         {
             throw new ProcessSetupException("cpu affinity", $"process.execCPUAffinity.initial: {e.Message}");
         }
-    }
-
-    /// <summary>The process env, with HOME from the container's /etc/passwd (else "/") when it has none, as runc does.</summary>
-    private static List<string> WithHome(IReadOnlyList<string> env, SafeFd root, uint uid)
-    {
-        var result = env.ToList();
-        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
-        {
-            result.Add("HOME=" + ExecLookup.Home(root, uid));
-        }
-        return result;
     }
 
     /// <summary>The plan in the numbers the native setup takes; CAP_SYS_ADMIN is kept until seccomp is loaded when it needs it.</summary>

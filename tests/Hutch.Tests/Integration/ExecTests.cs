@@ -299,6 +299,22 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     }
 
     [ContainerFact]
+    public void An_env_flag_replaces_the_configs_variable_of_that_name_as_runc_does()
+    {
+        var (id, _) = Running(c => c.Process!.Env = [.. c.Process.Env ?? [], "FOO=config", "KEEP=1"]);
+
+        // Both copies reached the process before: getenv (the first) still said "config".
+        var outcome = host.Hutch("exec", "--env", "FOO=flag", "--env", "BAR=1", "--env", "BAR=2", id, "env");
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var lines = outcome.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("FOO=flag", Assert.Single(lines, l => l.StartsWith("FOO=", StringComparison.Ordinal)));
+        Assert.Equal("BAR=2", Assert.Single(lines, l => l.StartsWith("BAR=", StringComparison.Ordinal)));
+        Assert.Single(lines, l => l == "KEEP=1");
+        Assert.Single(lines, l => l.StartsWith("PATH=", StringComparison.Ordinal));
+    }
+
+    [ContainerFact]
     public void A_fifo_as_the_containers_etc_passwd_is_not_opened_by_hutch()
     {
         // hutch reads /etc/passwd for HOME as the host's root; the container decides what it is.

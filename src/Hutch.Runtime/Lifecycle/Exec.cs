@@ -363,7 +363,7 @@ internal static class Exec
         Pty pty;
         try
         {
-            pty = Pty.OpenInRoot(root, "/dev/pts/ptmx");
+            pty = OpenContainerPtmx(root);
         }
         catch (TerminalException e)
         {
@@ -391,6 +391,47 @@ internal static class Exec
         {
             pty.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A pty master from the container's /dev/pts/ptmx, opened read-write only once it is known to
+    /// be the ptmx device (5:2) of a devpts filesystem: hutch opens it as the host's root, and a
+    /// container without a devpts of its own chooses what that path is (a FIFO, whose open would
+    /// release a blocked writer inside, or a device node it made, whose open bypasses its device
+    /// cgroup). The path is resolved to an O_PATH fd, checked, and reopened through /proc/self/fd.
+    /// </summary>
+    private static Pty OpenContainerPtmx(SafeFd root)
+    {
+        const string ptmx = "/dev/pts/ptmx";
+        const string where = ptmx + " (inside the container's root)";
+        var rc = RootPath.TryOpen(root, ptmx, PathSyscalls.O_PATH, out var pinned);
+        using (pinned)
+        {
+            if (rc < 0)
+            {
+                throw new TerminalException("open pty master", where, -rc,
+                    -rc == Errno.ENOENT ? "the container needs a devpts mount on /dev/pts" : null);
+            }
+            Pty.VerifyMaster(pinned, where);
+            rc = Libc.hutch_fd_fs_magic(pinned.Fd, out var magic);
+            if (rc < 0)
+            {
+                throw new TerminalException("inspect the filesystem of", where, -rc);
+            }
+            if (magic != Libc.TerminalConstants.DEVPTS_SUPER_MAGIC)
+            {
+                throw new TerminalException("use as pty master", where, 0,
+                    $"it is on a filesystem of type 0x{magic.ToString("x", CultureInfo.InvariantCulture)}, not devpts; the container needs a devpts mount on /dev/pts");
+            }
+            rc = Libc.OpenAt(null, RootPath.ProcFdPath(pinned), Libc.O_RDWR | Libc.O_NOCTTY, 0, out var master);
+            GC.KeepAlive(pinned);
+            if (rc < 0)
+            {
+                master.Dispose();
+                throw new TerminalException("open pty master", where, -rc);
+            }
+            return Pty.FromMaster(master, ptmx);
         }
     }
 

@@ -335,6 +335,34 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     }
 
     [ContainerFact]
+    public void Tty_refuses_a_containers_dev_pts_ptmx_that_is_not_a_devpts_ptmx_without_opening_it()
+    {
+        // A container without a devpts mount makes /dev/pts/ptmx a FIFO and blocks writing to it:
+        // the write goes through only if someone opens the FIFO for reading.
+        var (id, initPid) = Running(c =>
+        {
+            c.Mounts!.RemoveAll(m => m.Destination == "/dev/pts");
+            c.Process!.Args = ["sh", "-c", "mkdir -p /dev/pts && mkfifo /dev/pts/ptmx && { echo x > /dev/pts/ptmx; touch /dev/opened; }; sleep 1000"];
+        });
+        var ptmx = $"/proc/{initPid}/root/dev/pts/ptmx";
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(ptmx) && clock.Elapsed < Deadline)
+        {
+            Thread.Sleep(20);
+        }
+        Assert.True(File.Exists(ptmx), "the container did not make its FIFO");
+
+        var outcome = host.Hutch("exec", "--tty", id, "true");
+        Thread.Sleep(500);
+
+        Assert.Equal(255, outcome.ExitCode);
+        Assert.Contains("/dev/pts/ptmx", outcome.Stderr, StringComparison.Ordinal);
+        Assert.Contains("not the ptmx character device", outcome.Stderr, StringComparison.Ordinal);
+        // Before: hutch opened it O_RDWR as the host's root, released the writer, then refused it.
+        Assert.False(File.Exists($"/proc/{initPid}/root/dev/opened"), "hutch opened the container's FIFO");
+    }
+
+    [ContainerFact]
     public void Exec_into_a_stopped_container_is_a_hutch_error_with_status_255()
     {
         var id = host.NewId("exec");

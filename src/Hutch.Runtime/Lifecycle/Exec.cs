@@ -175,7 +175,17 @@ internal static class Exec
 
             if (options.PidFile is { } pidFile)
             {
-                PidFile.Write(pidFile, spawned.Pid);
+                try
+                {
+                    PidFile.Write(pidFile, spawned.Pid);
+                }
+                catch
+                {
+                    // As runc: exec failed, so the process must not run on unseen by the caller.
+                    spawned.Kill(Libc.SIGKILL);
+                    spawned.WaitForExit();
+                    throw;
+                }
             }
 
             if (options.Detach)

@@ -363,6 +363,20 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     }
 
     [ContainerFact]
+    public void A_pid_file_that_cannot_be_written_fails_the_exec_and_kills_the_process_as_runc_does()
+    {
+        var (id, initPid) = Running();
+        var pidFile = Path.Combine(Path.GetTempPath(), "hutch-no-such-dir-" + Guid.NewGuid().ToString("N")[..12], "pid");
+
+        var outcome = host.Hutch("exec", "--detach", "--pid-file", pidFile, id, "sleep", "300");
+
+        Assert.Equal(255, outcome.ExitCode);
+        Assert.Contains("pid file", outcome.Stderr, StringComparison.Ordinal);
+        // Before: the exec reported a failure and left `sleep 300` running in the container.
+        Assert.Equal([initPid], PidsInNamespaceOf(initPid));
+    }
+
+    [ContainerFact]
     public void Exec_into_a_stopped_container_is_a_hutch_error_with_status_255()
     {
         var id = host.NewId("exec");

@@ -7,11 +7,13 @@ namespace Hutch.Runtime.Tests.State;
 /// <summary>The hand-written status converter reads and writes what the enum converter it replaced did.</summary>
 public sealed class ContainerStatusJsonTests
 {
+    private static readonly JsonSerializerOptions Options = new();
+
     private static ContainerStatus Read(string json)
     {
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
         reader.Read();
-        return new ContainerStatusJsonConverter().Read(ref reader, typeof(ContainerStatus), JsonSerializerOptions.Default);
+        return new ContainerStatusJsonConverter().Read(ref reader, typeof(ContainerStatus), Options);
     }
 
     [Theory]
@@ -36,7 +38,7 @@ public sealed class ContainerStatusJsonTests
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            new ContainerStatusJsonConverter().Write(writer, ContainerStatus.Paused, JsonSerializerOptions.Default);
+            new ContainerStatusJsonConverter().Write(writer, ContainerStatus.Paused, Options);
         }
         Assert.Equal("\"paused\"", Encoding.UTF8.GetString(buffer.ToArray()));
     }

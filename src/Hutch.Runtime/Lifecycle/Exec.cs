@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Hutch.Linux;
+using Hutch.Linux.Cgroups;
 using Hutch.Linux.Capabilities;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Paths;
@@ -38,12 +39,6 @@ namespace Hutch.Runtime.Lifecycle;
 /// </summary>
 internal static class Exec
 {
-    private static readonly int[] Forwarded =
-    [
-        SignalNames.SIGINT, SignalNames.SIGTERM, SignalNames.SIGHUP, SignalNames.SIGQUIT,
-        SignalNames.SIGUSR1, SignalNames.SIGUSR2,
-    ];
-
     /// <summary>
     /// Runs the exec; returns 0 with --detach, else the process's exit status (128 + signal when
     /// a signal killed it). Throws on every failure of hutch's own (the CLI exits 255 then).
@@ -55,6 +50,11 @@ internal static class Exec
         var store = new StateStore(options.Root);
         var state = store.Load(options.Id);
         var directory = store.DirectoryOf(options.Id);
+        if (state.Cgroup is not null)
+        {
+            // The kernel's wait before the cgroup placement below passes while exec plans (CgroupMigrationWarmup).
+            CgroupMigrationWarmup.Start(CgroupLayout.Detect());
+        }
         CheckStatus(options, StatusProbe.Probe(state, directory));
         using var init = ContainerProcess.Open(state) ?? throw Stopped(options.Id);
 
@@ -67,8 +67,8 @@ internal static class Exec
         var initialCpus = InitialAffinity(process);
 
         using var root = RootPath.OpenRoot($"/proc/{init.Pid.ToString(CultureInfo.InvariantCulture)}/root");
-        var env = ExecEnvironment.Build(plan.Env, () => ExecLookup.Home(root, plan.Uid));
-        var path = ExecLookup.FindExecutable(root, plan.Args[0], env, plan.Cwd);
+        var env = ProcessEnvironment.Build(plan.Env, () => InRootLookup.Home(root, plan.Uid));
+        var path = InRootLookup.FindExecutable(root, plan.Args[0], env, plan.Cwd);
         using var namespaces = ExecNamespaces.Open(init.Pid);
         // The fds pin the namespaces; the init must still be the container's (not a reused pid).
         if (!ProcessProbe.IsAlive(state.Pid, state.PidStartTime))
@@ -80,7 +80,7 @@ internal static class Exec
         SafeFd? pidfdSocket = null;
         Pty? pty = null;
         ForegroundTerminal? foreground = null;
-        var registrations = new List<PosixSignalRegistration>();
+        SignalForwarder? forwarder = null;
         SpawnedProcess? child = null;
         try
         {
@@ -96,14 +96,7 @@ internal static class Exec
             if (!options.Detach)
             {
                 // Before the release: a signal that comes early is forwarded, not fatal to hutch.
-                foreach (var signal in Forwarded)
-                {
-                    registrations.Add(PosixSignalRegistration.Create(ToPosixSignal(signal), context =>
-                    {
-                        context.Cancel = true;
-                        Volatile.Read(ref child)?.Kill(signal);
-                    }));
-                }
+                forwarder = new SignalForwarder();
             }
 
             var fds = new List<FdMapping>();
@@ -126,7 +119,8 @@ internal static class Exec
                 Fds = fds,
                 ProcessSetup = Setup(plan, pty is null ? null : 0),
             });
-            Volatile.Write(ref child, spawned);
+            child = spawned;
+            forwarder?.ForwardTo(spawned);
             sync.ChildEnd.Dispose();
             try
             {
@@ -210,10 +204,7 @@ internal static class Exec
         finally
         {
             foreground?.Dispose();
-            foreach (var registration in registrations)
-            {
-                registration.Dispose();
-            }
+            forwarder?.Dispose();
             if (foreground is null)
             {
                 pty?.Dispose();
@@ -456,14 +447,4 @@ internal static class Exec
             options.Warn?.Invoke($"container {options.Id}: {e.Message}");
         }
     }
-
-    /// <summary>.NET's own values for SIGINT/TERM/HUP/QUIT (so their default exit is cancelled); raw numbers otherwise.</summary>
-    private static PosixSignal ToPosixSignal(int signal) => signal switch
-    {
-        SignalNames.SIGINT => PosixSignal.SIGINT,
-        SignalNames.SIGTERM => PosixSignal.SIGTERM,
-        SignalNames.SIGHUP => PosixSignal.SIGHUP,
-        SignalNames.SIGQUIT => PosixSignal.SIGQUIT,
-        _ => (PosixSignal)signal,
-    };
 }

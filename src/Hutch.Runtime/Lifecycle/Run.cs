@@ -14,45 +14,19 @@ namespace Hutch.Runtime.Lifecycle;
 /// </summary>
 internal static class Run
 {
-    private static readonly int[] Forwarded =
-    [
-        SignalNames.SIGINT, SignalNames.SIGTERM, SignalNames.SIGHUP, SignalNames.SIGQUIT,
-        SignalNames.SIGUSR1, SignalNames.SIGUSR2,
-    ];
-
-    /// <summary>
-    /// .NET knows SIGINT, SIGTERM, SIGHUP and SIGQUIT by their own (negative) PosixSignal values and
-    /// only cancels its default handling (exit) for a registration made with those; other signals
-    /// are registered by their raw numbers.
-    /// </summary>
-    private static PosixSignal ToPosixSignal(int signal) => signal switch
-    {
-        SignalNames.SIGINT => PosixSignal.SIGINT,
-        SignalNames.SIGTERM => PosixSignal.SIGTERM,
-        SignalNames.SIGHUP => PosixSignal.SIGHUP,
-        SignalNames.SIGQUIT => PosixSignal.SIGQUIT,
-        _ => (PosixSignal)signal,
-    };
-
     /// <summary>The exit status for the CLI: 0 with --detach, else the container process's.</summary>
     public static int Execute(CreateOptions options, bool detach, bool keep)
     {
         using var created = Create.Run(options, detach, out var master);
-        var registrations = new List<PosixSignalRegistration>();
+        SignalForwarder? forwarder = null;
         ForegroundTerminal? terminal = null;
         try
         {
             if (!detach)
             {
-                // Registered before start, so a signal that comes early is forwarded, not fatal to hutch.
-                foreach (var signal in Forwarded)
-                {
-                    registrations.Add(PosixSignalRegistration.Create(ToPosixSignal(signal), context =>
-                    {
-                        context.Cancel = true;
-                        created.Init.Kill(signal);
-                    }));
-                }
+                // Before start, so a signal that comes early is forwarded, not fatal to hutch.
+                forwarder = new SignalForwarder();
+                forwarder.ForwardTo(created.Init);
             }
             try
             {
@@ -91,10 +65,7 @@ internal static class Run
         finally
         {
             terminal?.Dispose();
-            foreach (var registration in registrations)
-            {
-                registration.Dispose();
-            }
+            forwarder?.Dispose();
         }
     }
 

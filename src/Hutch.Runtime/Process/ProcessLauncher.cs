@@ -55,7 +55,9 @@ internal static class ProcessLauncher
     }
 
     /// <summary>
-    /// Looks args[0] up inside the container (the init's root is the container's by now), compiles
+    /// Settles the environment (one entry per name, HOME from the container's /etc/passwd when
+    /// missing, as runc), looks args[0] up inside the container (the init's root is the
+    /// container's by now), compiles
     /// the seccomp filter and checks the LSM labels, so `create` fails with
     /// <c>exec: "/bin/nosuch": no such file or directory</c> instead of `start`.
     /// </summary>
@@ -63,6 +65,10 @@ internal static class ProcessLauncher
     {
         SecurityLabels.Check(plan);
         plan.Capabilities = CapabilityGrant.RestrictToHeld(plan.Capabilities, plan.Warnings);
+        using (var root = RootPath.OpenRoot("/"))
+        {
+            plan.Env = ProcessEnvironment.Build(plan.Env, () => InRootLookup.Home(root, plan.Uid));
+        }
         plan.ExecutablePath = ExecutableLookup.Find(plan.Args[0], plan.Env, plan.Cwd);
         CompileSeccomp(plan);
     }

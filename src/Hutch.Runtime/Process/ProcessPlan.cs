@@ -13,7 +13,8 @@ internal sealed class ProcessPlan
 {
     public required IReadOnlyList<string> Args { get; init; }
 
-    public required IReadOnlyList<string> Env { get; init; }
+    /// <summary>process.env; Resolve keeps one entry per name (the last) and adds HOME when missing.</summary>
+    public required IReadOnlyList<string> Env { get; internal set; }
 
     public required string Cwd { get; init; }
 

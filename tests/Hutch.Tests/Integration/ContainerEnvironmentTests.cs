@@ -88,6 +88,31 @@ public sealed class ContainerEnvironmentTests(ContainerHost host) : IClassFixtur
     }
 
     [ContainerFact]
+    public void Env_keeps_the_last_of_each_name_and_home_comes_from_etc_passwd()
+    {
+        var output = RunAndCapture(c =>
+        {
+            c.Process!.Args = ["sh", "-c", "echo $A; env | grep -c ^A=; echo $HOME"];
+            c.Process.Env = ["PATH=/bin", "A=first", "A=last"];
+        });
+
+        // One A, the last (runc); HOME as root's in the rootfs's /etc/passwd (runc sets it when missing).
+        Assert.Equal("last\n1\n/root\n", output);
+    }
+
+    [ContainerFact]
+    public void A_home_in_the_config_is_kept()
+    {
+        var output = RunAndCapture(c =>
+        {
+            c.Process!.Args = ["sh", "-c", "echo $HOME"];
+            c.Process.Env = ["PATH=/bin", "HOME=/tmp"];
+        });
+
+        Assert.Equal("/tmp\n", output);
+    }
+
+    [ContainerFact]
     public void Only_stdio_reaches_the_process()
     {
         // ls's own directory fd is 3; nothing else may be open.

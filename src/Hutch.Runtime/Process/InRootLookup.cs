@@ -3,18 +3,17 @@ using System.Text;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Paths;
-using Hutch.Runtime.Processes;
 
-namespace Hutch.Runtime.Lifecycle;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
-/// What `exec` looks up in the container from the host, through the init's root
-/// (/proc/INITPID/root) with every path resolved inside it (RootPath: openat2 RESOLVE_IN_ROOT):
-/// args[0] in the process's PATH, and the user's home in the container's /etc/passwd.
+/// What is looked up in the container through a root fd, every path resolved inside it (RootPath:
+/// openat2 RESOLVE_IN_ROOT): args[0] in the process's PATH (`exec`, from the host through
+/// /proc/INITPID/root), and the user's home in the container's /etc/passwd (`exec`, and the init).
 /// Messages are runc's (podman maps "no such file or directory" and "executable file not found
 /// in $PATH" to 127, "permission denied" to 126).
 /// </summary>
-internal static class ExecLookup
+internal static class InRootLookup
 {
     private const int AnyExecute = 0x49; // 0111
 
@@ -50,7 +49,7 @@ internal static class ExecLookup
 
     /// <summary>
     /// HOME as runc sets it when the process env has none: the home of <paramref name="uid"/> in
-    /// the container's /etc/passwd, else "/". hutch reads it as the host's root, so the file is
+    /// the container's /etc/passwd, else "/". hutch reads it as a privileged process, so the file is
     /// opened only when it is a regular file: the container chooses what /etc/passwd is, and
     /// opening a FIFO would hang the exec, opening a device node the container made (a disk, a
     /// watchdog) would bypass its device cgroup.

@@ -1,12 +1,12 @@
-namespace Hutch.Runtime.Lifecycle;
+namespace Hutch.Runtime.Processes;
 
 /// <summary>
-/// The environment an exec'd process gets, as runc prepares it: one entry per name, the last
-/// occurrence winning (config.json's process.env, then --env; glibc's getenv would return the
-/// first copy, so an --env override would not take), each at the place of its last occurrence;
-/// then HOME from the container's /etc/passwd when no HOME is set.
+/// The environment a container process gets (the init's and exec's), as runc prepares it: one
+/// entry per name, the last occurrence winning (config.json's process.env, then exec's --env;
+/// glibc's getenv would return the first copy, so an override would not take), each at the place
+/// of its last occurrence; then HOME from the container's /etc/passwd when no HOME is set.
 /// </summary>
-internal static class ExecEnvironment
+internal static class ProcessEnvironment
 {
     public static List<string> Build(IReadOnlyList<string> env, Func<string> home)
     {

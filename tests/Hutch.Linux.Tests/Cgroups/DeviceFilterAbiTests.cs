@@ -36,44 +36,12 @@ public class DeviceFilterAbiTests
         }
         """;
 
-    private static Dictionary<string, long> RunProbe()
-    {
-        var dir = Directory.CreateTempSubdirectory("hutch-bpf-abi");
-        try
-        {
-            var source = Path.Combine(dir.FullName, "probe.c");
-            var binary = Path.Combine(dir.FullName, "probe");
-            File.WriteAllText(source, ProbeSource);
-            Run("gcc", "-o", binary, source);
-            return Run(binary).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => (Name: line[..line.LastIndexOf(' ')], Value: long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
-                .ToDictionary(e => e.Name, e => e.Value);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
 
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} failed: {errors}");
-        return output;
-    }
 
     [GccFact]
     public void Constants_and_offsets_match_linux_bpf_h()
     {
-        var c = RunProbe();
+        var c = CProbe.Run(ProbeSource);
         Assert.Equal(Libc.BPF_PROG_LOAD, c["BPF_PROG_LOAD"]);
         Assert.Equal(Libc.BPF_PROG_ATTACH, c["BPF_PROG_ATTACH"]);
         Assert.Equal(Libc.BPF_PROG_DETACH, c["BPF_PROG_DETACH"]);

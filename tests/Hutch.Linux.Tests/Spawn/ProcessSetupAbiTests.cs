@@ -11,7 +11,7 @@ namespace Hutch.Linux.Tests.Spawn;
 /// <summary>struct hutch_proc_setup, its flags and steps, against native/procsetup.h compiled by gcc.</summary>
 public class ProcessSetupAbiTests
 {
-    private static readonly Lazy<Dictionary<string, long>> Probe = new(RunProbe);
+    private static readonly Lazy<Dictionary<string, long>> Probe = new(() => CProbe.Run(ProbeSource));
 
     private const string ProbeSource = """
         #include "hutch_native.h"
@@ -73,41 +73,5 @@ public class ProcessSetupAbiTests
         Assert.True(wrong.Count == 0, string.Join("; ", wrong));
     }
 
-    private static Dictionary<string, long> RunProbe()
-    {
-        var dir = Directory.CreateTempSubdirectory("hutch-abi-ps-");
-        try
-        {
-            var source = Path.Combine(dir.FullName, "probe.c");
-            var binary = Path.Combine(dir.FullName, "probe");
-            File.WriteAllText(source, ProbeSource);
-            Run("gcc", "-D_GNU_SOURCE", "-Wall", "-Werror", "-I", Path.Combine(Host.RepoRoot, "native"), "-o", binary, source);
-            var values = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var line in Run(binary).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var cut = line.LastIndexOf(' ');
-                values[line[..cut]] = long.Parse(line[(cut + 1)..], CultureInfo.InvariantCulture);
-            }
-            return values;
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
 
-    private static string Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file}: exit {process.ExitCode}: {stderr}");
-        return stdout;
-    }
 }

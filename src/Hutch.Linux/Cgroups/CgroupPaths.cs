@@ -1,3 +1,5 @@
+using Hutch.Linux.Paths;
+
 namespace Hutch.Linux.Cgroups;
 
 /// <summary>
@@ -44,24 +46,8 @@ internal static class CgroupPaths
     /// </summary>
     public static IReadOnlyList<string> Components(string path)
     {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/'))
-        {
-            if (part.Length == 0 || part == ".")
-            {
-                continue;
-            }
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                continue;
-            }
-            parts.Add(part);
-        }
-        if (parts.Count == 0)
+        var parts = RootPath.Clean(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
         {
             throw new CgroupException(
                 $"cgroup: cgroups path `{path}` names the root of the hierarchy: set linux.cgroupsPath to a path below it (or leave it empty to use the container id)");

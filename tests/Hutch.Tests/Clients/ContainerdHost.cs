@@ -137,6 +137,7 @@ public sealed class ContainerdHost : IDisposable
         {
             PodmanHost.UnmountUnder(_work);
             Directory.Delete(_work, recursive: true);
+            ClientCgroups.RemoveEmpty("default");
         }
     }
 

@@ -104,6 +104,7 @@ public sealed class PodmanHost : IDisposable
         {
             UnmountUnder(_work);
             Directory.Delete(_work, recursive: true);
+            ClientCgroups.RemoveEmpty("libpod_parent/conmon", "libpod_parent");
         }
     }
 

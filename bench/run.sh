@@ -35,10 +35,8 @@ declare -A root=([hutch]=$work/root-hutch [crun]=$work/root-crun [runc]=$work/ro
 cleanup() {
     set +e
     for n in "${names[@]}"; do
-        for id in b k rss $(seq -f 'par%g' 1 $PAR_N); do
-            "${bin[$n]}" --root "${root[$n]}" delete -f "$id" >/dev/null 2>&1
-        done
-        for id in $(seq -f 'seq%g' 0 $((SEQ_N - 1))); do
+        for id in b k rss $(seq -f 'par%g' 1 $PAR_N) $(seq -f 'seq%g' 0 $((SEQ_N - 1))); do
+            id=$n-$id
             [ ! -e "${root[$n]}/$id" ] || "${bin[$n]}" --root "${root[$n]}" delete -f "$id" >/dev/null 2>&1
         done
     done
@@ -46,9 +44,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The bundle: hutch's own spec of /bin/true, without linux.resources (hutch has no cgroups
-# yet and only warns about them; runc and crun would apply them: the work would differ) and
-# with ociVersion 1.0.2 (crun 1.8.1 refuses hutch's 1.3.0 as "unknown version").
+# The bundle: hutch's own spec of /bin/true, without linux.resources (each runtime still makes
+# the container's cgroup, places it there and applies the default device rules: the same work
+# for all three) and with ociVersion 1.0.2 (crun 1.8.1 refuses hutch's 1.3.0 as "unknown version").
 bt=$work/bundle-true
 bs=$work/bundle-sleep
 bash tests/tools/busybox-rootfs.sh "$bt/rootfs"
@@ -65,20 +63,22 @@ measures=()            # in table order
 declare -A label=()
 
 # cmd_X RUNTIME -> the timed command; prep_X RUNTIME -> its hyperfine --prepare ("" for none)
-cmd_run()    { echo "${bin[$1]} --root ${root[$1]} run --bundle $bt b"; }
-cmd_create() { echo "${bin[$1]} --root ${root[$1]} create --bundle $bt b"; }
-prep_create() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b none $bt $bs"; }
-cmd_start()  { echo "${bin[$1]} --root ${root[$1]} start b"; }
-prep_start() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b created $bt $bs"; }
-cmd_state()  { echo "${bin[$1]} --root ${root[$1]} state k"; }
-cmd_kill()   { echo "${bin[$1]} --root ${root[$1]} kill b KILL"; }
-prep_kill()  { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b running $bt $bs"; }
-cmd_delete() { echo "${bin[$1]} --root ${root[$1]} delete b"; }
-prep_delete() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} b stopped $bt $bs"; }
-cmd_seq()    { echo "$lib/sequential-runs.sh ${bin[$1]} ${root[$1]} $bt $SEQ_N"; }
+# Container ids carry the runtime's name: each runtime applies the config's cgroupsPath (empty:
+# the id, relative to its own cgroup), so equal ids would put the three in one cgroup.
+cmd_run()    { echo "${bin[$1]} --root ${root[$1]} run --bundle $bt $1-b"; }
+cmd_create() { echo "${bin[$1]} --root ${root[$1]} create --bundle $bt $1-b"; }
+prep_create() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} $1-b none $bt $bs"; }
+cmd_start()  { echo "${bin[$1]} --root ${root[$1]} start $1-b"; }
+prep_start() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} $1-b created $bt $bs"; }
+cmd_state()  { echo "${bin[$1]} --root ${root[$1]} state $1-k"; }
+cmd_kill()   { echo "${bin[$1]} --root ${root[$1]} kill $1-b KILL"; }
+prep_kill()  { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} $1-b running $bt $bs"; }
+cmd_delete() { echo "${bin[$1]} --root ${root[$1]} delete $1-b"; }
+prep_delete() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} $1-b stopped $bt $bs"; }
+cmd_seq()    { echo "$lib/sequential-runs.sh ${bin[$1]} ${root[$1]} $bt $SEQ_N $1-"; }
 trial_seq()  { cmd_run "$1"; }   # a trial of one run, not of the whole loop
-cmd_par()    { echo "$lib/concurrent-creates.sh ${bin[$1]} ${root[$1]} $bt $PAR_N"; }
-prep_par()   { echo "$lib/delete-all.sh ${bin[$1]} ${root[$1]} $PAR_N"; }
+cmd_par()    { echo "$lib/concurrent-creates.sh ${bin[$1]} ${root[$1]} $bt $PAR_N $1-"; }
+prep_par()   { echo "$lib/delete-all.sh ${bin[$1]} ${root[$1]} $PAR_N $1-"; }
 
 # measure NAME LABEL RUNS WARMUP: one hyperfine with every runtime that passes a trial run.
 measure() {
@@ -114,7 +114,7 @@ measure() {
 
 # The state measure reads one created container, made once.
 for n in "${names[@]}"; do
-    "$lib/to-state.sh" "${bin[$n]}" "${root[$n]}" k created "$bt" "$bs" || true
+    "$lib/to-state.sh" "${bin[$n]}" "${root[$n]}" "$n-k" created "$bt" "$bs" || true
 done
 
 measure run "run /bin/true" "$RUNS" 2
@@ -155,9 +155,9 @@ for n in "${names[@]}"; do
         f=$work/rss.$n.$i
         if [ "$n" = crun ]; then
             unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; f=$1; shift; exec /usr/bin/time -f %M -o "$f" crun "$@"' \
-                sh "$f" --root "${root[$n]}" run --bundle "$bt" rss >/dev/null 2>&1 || true
+                sh "$f" --root "${root[$n]}" run --bundle "$bt" "$n-rss" >/dev/null 2>&1 || true
         else
-            /usr/bin/time -f %M -o "$f" "${bin[$n]}" --root "${root[$n]}" run --bundle "$bt" rss >/dev/null 2>&1 || true
+            /usr/bin/time -f %M -o "$f" "${bin[$n]}" --root "${root[$n]}" run --bundle "$bt" "$n-rss" >/dev/null 2>&1 || true
         fi
         v=$(grep -E '^[0-9]+$' "$f" 2>/dev/null | tail -1 || true)
         [ -z "$v" ] || vals+=("$v")
@@ -232,8 +232,10 @@ mkdir -p "$out"
     echo "## How it was measured"
     echo
     echo "- One busybox bundle (\`tests/tools/busybox-rootfs.sh\`); config.json from \`hutch spec --no-terminal -- /bin/true\`"
-    echo "  with \`linux.resources\` removed (hutch has no cgroups yet; runc and crun would apply them, so all"
-    echo "  three do the same work without them) and ociVersion set to 1.0.2 (crun 1.8.1 refuses 1.3.0)."
+    echo "  with \`linux.resources\` removed (each runtime still makes the container's cgroup, places the init"
+    echo "  there and applies the default device rules) and ociVersion set to 1.0.2 (crun 1.8.1 refuses 1.3.0)."
+    echo "  Container ids carry the runtime's name (\`hutch-b\`, \`crun-b\`, ...): the default cgroupsPath is the"
+    echo "  id, so equal ids would put the three runtimes' containers in one cgroup."
     echo "  kill and delete use the same config with \`sleep 100\` as the process."
     echo "- Each runtime has its own \`--root\` in a temporary directory. hyperfine runs the commands without"
     echo "  a shell (\`-N\`); a measure's \`--prepare\` brings the container to the state the command needs:"

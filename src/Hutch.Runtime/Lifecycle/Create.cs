@@ -174,6 +174,7 @@ internal static class Create
                 Rootfs = rootfs,
                 Owner = ContainerOwner.Of(Libc.geteuid()),
                 OwnsNetworkNamespace = namespaces.New.Contains(NamespaceKind.Network),
+                OwnsPidNamespace = namespaces.New.Contains(NamespaceKind.Pid),
                 Cgroup = new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
             };
 

@@ -91,9 +91,11 @@ internal static class Delete
     }
 
     /// <summary>
-    /// Ends what is left in the container's cgroup (processes exec'd into a container without a pid
-    /// namespace outlive its init) and removes the directories create made. A failure keeps the
-    /// state, so that a second delete can finish the job.
+    /// Ends what is left in the container's cgroup and removes the container's directories. As
+    /// runc: only a container without a pid namespace of its own has processes that outlive its
+    /// init (exec'd ones); with one, the init's death ended them all, and whatever else is in the
+    /// cgroup is not the container's to kill. A failure keeps the state, so that a second delete
+    /// can finish the job.
     /// </summary>
     private static void RemoveCgroup(ContainerState state)
     {
@@ -103,7 +105,7 @@ internal static class Delete
         }
         try
         {
-            if (cgroup.Pids().Count > 0)
+            if (!state.OwnsPidNamespace && cgroup.Pids().Count > 0)
             {
                 cgroup.Signal(Libc.SIGKILL);
                 if (cgroup.IsFrozen())

@@ -61,6 +61,13 @@ internal sealed class ContainerState
     public bool OwnsNetworkNamespace { get; set; }
 
     /// <summary>
+    /// True when hutch created the container's pid namespace: then the init's death ends every
+    /// process of the container, and delete never signals the rest of its cgroup (which, with a
+    /// cgroupsPath shared by mistake, may hold someone else's processes).
+    /// </summary>
+    public bool OwnsPidNamespace { get; set; }
+
+    /// <summary>
     /// The container's cgroup: one directory per hierarchy (a v1 controller's name, or "unified"),
     /// as <c>Cgroup.Directories</c> gave them at create; null when it has none (an older state).
     /// </summary>

@@ -131,6 +131,7 @@ public class StateJsonTests
     public void State_file_round_trips_every_field()
     {
         var state = TempStateRoot.NewState("c1");
+        state.OwnsPidNamespace = true;
         state.Cgroup = new() { ["memory"] = "/sys/fs/cgroup/memory/c1", ["unified"] = "/sys/fs/cgroup/unified/c1" };
         var back = StateJson.Parse(StateJson.Serialize(state), "/x/state.json");
 
@@ -146,6 +147,7 @@ public class StateJsonTests
         Assert.Equal(state.Rootfs, back.Rootfs);
         Assert.Equal(state.Owner, back.Owner);
         Assert.Equal(state.OwnsNetworkNamespace, back.OwnsNetworkNamespace);
+        Assert.Equal(state.OwnsPidNamespace, back.OwnsPidNamespace);
         Assert.Equal(state.Cgroup, back.Cgroup);
     }
 

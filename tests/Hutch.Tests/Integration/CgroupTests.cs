@@ -190,6 +190,46 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
     }
 
     [ContainerFact]
+    public void Delete_of_a_container_with_a_pid_namespace_never_kills_other_processes_of_its_cgroup()
+    {
+        var id = host.NewId();
+        var cgroupsPath = UniquePath(id);
+        var bundle = host.Bundle(c =>
+        {
+            c.Process!.Args = ["sleep", "30"];
+            c.Linux!.CgroupsPath = cgroupsPath;
+        });
+        using var stranger = System.Diagnostics.Process.Start("/bin/sleep", "30");
+        try
+        {
+            Assert.Equal(0, host.Hutch("run", "--detach", "--bundle", bundle, id).ExitCode);
+            // Someone else's process in the same cgroup (a cgroupsPath shared by mistake).
+            File.WriteAllText(V1("pids", cgroupsPath, "cgroup.procs"), stranger.Id.ToString(CultureInfo.InvariantCulture));
+
+            var delete = host.Hutch("delete", "--force", id);
+
+            Assert.False(stranger.HasExited, "the other process in the cgroup was not killed");
+            Assert.Equal(1, delete.ExitCode);
+            Assert.Contains(stranger.Id.ToString(CultureInfo.InvariantCulture), delete.Stderr, StringComparison.Ordinal);
+            stranger.Kill();
+            stranger.WaitForExit();
+            Assert.True(WaitGone(stranger.Id));
+            var again = host.Hutch("delete", "--force", id);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.False(Directory.Exists(V1("pids", cgroupsPath)));
+        }
+        finally
+        {
+            if (!stranger.HasExited)
+            {
+                stranger.Kill();
+            }
+            host.Hutch("delete", "--force", id);
+            RemoveParents(cgroupsPath);
+        }
+    }
+
+    [ContainerFact]
     public void Ps_lists_the_pids_of_the_cgroup_and_kill_all_signals_every_one()
     {
         var id = host.NewId();

@@ -460,32 +460,12 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     {
         var (id, _) = Running();
         var command = $"'{HutchBinary.PathName}' --root '{host.Root}' exec -t {id} sh";
-        var start = new ProcessStartInfo("script")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-qfec", command, "/dev/null" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var script = Process.Start(start)!;
-        var stdout = script.StandardOutput.ReadToEndAsync();
-        script.StandardInput.Write("tty; echo in-exec; exit 4\n");
-        script.StandardInput.Flush();
-        var exited = script.WaitForExit(Deadline);
-        if (!exited)
-        {
-            script.Kill(entireProcessTree: true);
-        }
-        var output = stdout.Result;
 
-        Assert.True(exited, $"script did not exit; output: {output}");
-        Assert.True(script.ExitCode == 4, $"exit {script.ExitCode}; output: {output}; stderr: {script.StandardError.ReadToEnd()}");
-        Assert.Matches(@"(?m)^in-exec\r?$", output);
-        Assert.Matches(@"(?m)^/dev/pts/\d+\r?$", output);
+        var script = ScriptTerminal.Run(command, "tty; echo in-exec; exit 4\n", Deadline);
+
+        Assert.True(script.Exited && script.ExitCode == 4, script.ToString());
+        Assert.Matches(@"(?m)^in-exec\r?$", script.Output);
+        Assert.Matches(@"(?m)^/dev/pts/\d+\r?$", script.Output);
     }
 
     [ContainerFact]

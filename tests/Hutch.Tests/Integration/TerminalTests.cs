@@ -109,34 +109,13 @@ public sealed class TerminalTests(ContainerHost host) : IClassFixture<ContainerH
             c.Process!.Terminal = true;
             c.Process.Args = ["sh"];
         });
-        // util-linux script(1) gives hutch a pty as its stdin, stdout and stderr; -e returns hutch's status.
         var command = $"'{HutchBinary.PathName}' --root '{host.Root}' run --bundle '{bundle}' {id}";
-        var start = new ProcessStartInfo("script")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-qfec", command, "/dev/null" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var script = Process.Start(start)!;
-        var stdout = script.StandardOutput.ReadToEndAsync();
-        script.StandardInput.Write("tty; echo in-ctr; exit 3\n");
-        script.StandardInput.Flush();
-        var exited = script.WaitForExit(Deadline);
-        if (!exited)
-        {
-            script.Kill(entireProcessTree: true);
-        }
-        var output = stdout.Result;
 
-        Assert.True(exited, $"script did not exit; output: {output}");
-        Assert.True(script.ExitCode == 3, $"exit {script.ExitCode}; output: {output}; stderr: {script.StandardError.ReadToEnd()}");
-        Assert.Matches(LineOf("in-ctr"), output);
-        Assert.Matches(LineOf("/dev/pts/0"), output);
+        var script = ScriptTerminal.Run(command, "tty; echo in-ctr; exit 3\n", Deadline);
+
+        Assert.True(script.Exited && script.ExitCode == 3, script.ToString());
+        Assert.Matches(LineOf("in-ctr"), script.Output);
+        Assert.Matches(LineOf("/dev/pts/0"), script.Output);
         Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
     }
 

@@ -39,10 +39,7 @@ internal static class ContainerStatusExtensions
         ContainerStatus.Stopped => "stopped",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a container status"),
     };
-}
 
-internal static class ContainerStatusParsing
-{
     /// <summary>The status of an OCI string, case-insensitive as the enum converter read it; null when unknown.</summary>
     public static ContainerStatus? FromOciString(string? text) => text?.ToLowerInvariant() switch
     {

@@ -18,7 +18,7 @@ internal sealed class ContainerStatusJsonConverter : JsonConverter<ContainerStat
             return (ContainerStatus)number;
         }
         if (reader.TokenType == JsonTokenType.String
-            && ContainerStatusParsing.FromOciString(reader.GetString()) is { } status)
+            && ContainerStatusExtensions.FromOciString(reader.GetString()) is { } status)
         {
             return status;
         }

@@ -17,7 +17,15 @@ internal static class ExecutableLookup
     private const uint StatxType = 0x1, StatxMode = 0x2;
     private const int TypeMask = 0xF000, Directory = 0x4000, Regular = 0x8000, AnyExecute = 0x49;
 
-    public static string Find(string name, IReadOnlyList<string> env, string cwd)
+    /// <summary>args[0] looked up from the current root (the init's, after pivot_root).</summary>
+    public static string Find(string name, IReadOnlyList<string> env, string cwd) => Find(name, env, cwd, Check, path => path);
+
+    /// <summary>
+    /// The search itself, for any root: <paramref name="check"/> gives 0 for a path that may be
+    /// executed or the errno why not; <paramref name="normalize"/> shapes each candidate path
+    /// (InRootLookup cleans it lexically, as it resolves it inside a root fd).
+    /// </summary>
+    public static string Find(string name, IReadOnlyList<string> env, string cwd, Func<string, int> check, Func<string, string> normalize)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -25,16 +33,16 @@ internal static class ExecutableLookup
         }
         if (name.Contains('/', StringComparison.Ordinal))
         {
-            var path = name.StartsWith('/') ? name : Path.Join(cwd, name);
-            var errno = Check(path);
+            var path = normalize(name.StartsWith('/') ? name : Path.Join(cwd, name));
+            var errno = check(path);
             return errno == 0 ? path : throw Failure(name, errno);
         }
         var sawDenied = false;
         foreach (var dir in SearchPath(env).Split(':'))
         {
             var directory = dir.Length == 0 ? "." : dir;
-            var candidate = Path.Join(directory.StartsWith('/') ? directory : Path.Join(cwd, directory), name);
-            var errno = Check(candidate);
+            var candidate = normalize(Path.Join(directory.StartsWith('/') ? directory : Path.Join(cwd, directory), name));
+            var errno = check(candidate);
             if (errno == 0)
             {
                 return candidate;

@@ -18,34 +18,8 @@ internal static class InRootLookup
     private const int AnyExecute = 0x49; // 0111
 
     /// <summary>args[0] as an absolute path inside the container; throws <see cref="ProcessSetupException"/> when there is none.</summary>
-    public static string FindExecutable(SafeFd root, string name, IReadOnlyList<string> env, string cwd)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new ProcessSetupException("exec", "exec: process.args[0] is empty: nothing to execute", Errno.ENOENT);
-        }
-        if (name.Contains('/', StringComparison.Ordinal))
-        {
-            var path = RootPath.Clean(name.StartsWith('/') ? name : cwd + "/" + name);
-            var errno = Check(root, path);
-            return errno == 0 ? path : throw ExecutableLookup.Failure(name, errno);
-        }
-        var sawDenied = false;
-        foreach (var dir in ExecutableLookup.SearchPath(env).Split(':'))
-        {
-            var directory = dir.Length == 0 ? "." : dir;
-            var candidate = RootPath.Clean((directory.StartsWith('/') ? directory : cwd + "/" + directory) + "/" + name);
-            var errno = Check(root, candidate);
-            if (errno == 0)
-            {
-                return candidate;
-            }
-            sawDenied |= errno == Errno.EACCES;
-        }
-        throw sawDenied
-            ? ExecutableLookup.Failure(name, Errno.EACCES)
-            : new ProcessSetupException("exec", $"exec: \"{name}\": executable file not found in $PATH", Errno.ENOENT);
-    }
+    public static string FindExecutable(SafeFd root, string name, IReadOnlyList<string> env, string cwd) =>
+        ExecutableLookup.Find(name, env, cwd, path => Check(root, path), RootPath.Clean);
 
     /// <summary>
     /// HOME as runc sets it when the process env has none: the home of <paramref name="uid"/> in

@@ -54,7 +54,8 @@ internal sealed partial class Cgroup
 
     /// <summary>
     /// Sends <paramref name="signal"/> to every process of the cgroup. SIGKILL goes through
-    /// cgroup.kill when the cgroup2 directory has it (atomic, no fork race). Otherwise the cgroup
+    /// cgroup.kill when the cgroup2 directory has it (atomic, no fork race; a v1 freezer that holds
+    /// the cgroup frozen is thawed after it). Otherwise the cgroup
     /// is frozen, each pid signalled, and thawed (a SIGKILL always thaws, so the processes can
     /// die; any other signal leaves an already-frozen cgroup frozen). Processes that are gone
     /// already are not an error.
@@ -64,6 +65,11 @@ internal sealed partial class Cgroup
         if (signal == Libc.SIGKILL && UnifiedDir is not null && File.Exists(Path.Combine(UnifiedDir, "cgroup.kill")))
         {
             CgroupFile.Write(Path.Combine(UnifiedDir, "cgroup.kill"), "1");
+            // On a hybrid host cgroup.kill does not thaw a v1 freezer: its tasks die only once thawed.
+            if (IsFrozen())
+            {
+                Thaw();
+            }
             return;
         }
 

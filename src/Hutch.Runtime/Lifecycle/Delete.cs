@@ -51,6 +51,7 @@ internal static class Delete
             }
             var directory = store.DirectoryOf(id);
             var status = StatusProbe.Probe(state, directory);
+            var cgroup = ContainerCgroup.Open(state);
             if (status != ContainerStatus.Stopped)
             {
                 if (!force)
@@ -63,14 +64,20 @@ internal static class Delete
                 {
                     process.Signal(Libc.SIGKILL);
                     // A paused container's processes die only once thawed.
-                    ThawForKill(state);
+                    if (cgroup is not null && cgroup.IsFrozen())
+                    {
+                        cgroup.Thaw();
+                    }
                     if (!process.WaitForExit(KillWait))
                     {
                         throw new LifecycleException($"container {id}: pid {state.Pid} did not exit within {KillWait.TotalSeconds} s of SIGKILL; nothing was deleted");
                     }
                 }
             }
-            RemoveCgroup(state);
+            if (cgroup is not null)
+            {
+                RemoveCgroup(state, cgroup);
+            }
 
             var hooks = LoadHooks(directory, warn);
             foreach (var message in HookRunner.RunAllWarnOnly(hooks, HookPhase.Poststop,
@@ -82,14 +89,6 @@ internal static class Delete
         }
     }
 
-    private static void ThawForKill(ContainerState state)
-    {
-        if (ContainerCgroup.Open(state) is { } cgroup && cgroup.IsFrozen())
-        {
-            cgroup.Thaw();
-        }
-    }
-
     /// <summary>
     /// Ends what is left in the container's cgroup and removes the container's directories. As
     /// runc: only a container without a pid namespace of its own has processes that outlive its
@@ -97,21 +96,13 @@ internal static class Delete
     /// cgroup is not the container's to kill. A failure keeps the state, so that a second delete
     /// can finish the job.
     /// </summary>
-    private static void RemoveCgroup(ContainerState state)
+    private static void RemoveCgroup(ContainerState state, Cgroup cgroup)
     {
-        if (ContainerCgroup.Open(state) is not { } cgroup)
-        {
-            return;
-        }
         try
         {
             if (!state.OwnsPidNamespace && cgroup.Pids().Count > 0)
             {
-                cgroup.Signal(Libc.SIGKILL);
-                if (cgroup.IsFrozen())
-                {
-                    cgroup.Thaw();
-                }
+                cgroup.Signal(Libc.SIGKILL); // thaws a paused cgroup too
             }
             cgroup.Remove();
         }

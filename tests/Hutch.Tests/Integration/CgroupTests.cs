@@ -230,6 +230,29 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
     }
 
     [ContainerFact]
+    public void Kill_all_KILL_of_a_paused_container_ends_it()
+    {
+        var id = host.NewId();
+        var bundle = host.Bundle(c => c.Process!.Args = ["sleep", "30"]);
+        try
+        {
+            Assert.Equal(0, host.Hutch("run", "--detach", "--bundle", bundle, id).ExitCode);
+            var pid = Pid(id);
+            Assert.Equal(0, host.Hutch("pause", id).ExitCode);
+
+            var kill = host.Hutch("kill", "--all", id, "KILL");
+
+            // cgroup.kill (cgroup2) does not thaw the v1 freezer of a hybrid host: hutch thaws it.
+            Assert.True(kill.ExitCode == 0, kill.ToString());
+            Assert.True(WaitGone(pid), "the paused init died of SIGKILL");
+        }
+        finally
+        {
+            host.Hutch("delete", "--force", id);
+        }
+    }
+
+    [ContainerFact]
     public void Ps_lists_the_pids_of_the_cgroup_and_kill_all_signals_every_one()
     {
         var id = host.NewId();

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # hutch, crun and runc side by side on one busybox bundle (`make bench`).
-# Each measure is one hyperfine invocation holding the three runtimes (and, for `run`, the
-# floor: bench/floor/floor.c), each runtime with its own --root in a temporary directory.
-# Writes bench/results/runtimes.md (medians, hutch/crun and hutch/runc ratios, peak RSS,
-# binary sizes, which targets of the performance issue are met) and bench/results/runtimes.png.
+# Each measure runs in rounds: a round runs every runtime once (and, for `run`, the floor:
+# bench/floor/floor.c), each after its own --prepare, in one `hyperfine -N --runs 1`; the order
+# changes from round to round (williams_order below), so the machine's drift over the bench
+# falls on all runtimes alike. Each runtime has its own --root in a temporary directory.
+# Writes bench/results/runtimes.md (medians over rounds, medians of the per-round hutch/crun and
+# hutch/runc ratios, peak RSS, binary sizes, which targets of the performance issue are met)
+# and bench/results/runtimes.png.
 # Needs root, hyperfine, jq, gcc, GNU time (/usr/bin/time), busybox-static, runc, crun;
 # gnuplot for the chart (skipped, and said so, when it is missing).
-# Environment: HUTCH (default bin/hutch), RUNS (hyperfine runs of the fast measures, default
-# 10), SLOW_RUNS (runs of the 100-run loop, default 3), RSS_RUNS (default 5).
+# Environment: HUTCH (default bin/hutch), RUNS (rounds of the fast measures, default 12: whole
+# cycles of the orders for three and for four commands), SLOW_RUNS (rounds of the 100-run loop,
+# default 3), RSS_RUNS (default 5), SEQ_N (default 100), OUT (report directory, default bench/results).
 set -eu
 cd "$(dirname "$0")/.."
 repo=$PWD
 HUTCH=${HUTCH:-$repo/bin/hutch}
-RUNS=${RUNS:-10}
+RUNS=${RUNS:-12}
 SLOW_RUNS=${SLOW_RUNS:-3}
 RSS_RUNS=${RSS_RUNS:-5}
 SEQ_N=${SEQ_N:-100}
 PAR_N=16
 lib=$repo/bench/lib
-out=$repo/bench/results
+out=${OUT:-$repo/bench/results}
 started=$(date +%s)
 
 for tool in hyperfine jq gcc runc crun unshare /usr/bin/time; do
@@ -80,36 +84,120 @@ trial_seq()  { cmd_run "$1"; }   # a trial of one run, not of the whole loop
 cmd_par()    { echo "$lib/concurrent-creates.sh ${bin[$1]} ${root[$1]} $bt $PAR_N $1-"; }
 prep_par()   { echo "$lib/delete-all.sh ${bin[$1]} ${root[$1]} $PAR_N $1-"; }
 
-# measure NAME LABEL RUNS WARMUP: one hyperfine with every runtime that passes a trial run.
+# williams_order ROUND K -> the K command indices in the order of round ROUND (from 0): a
+# Williams design (a balanced Latin square). Row 0 is 0, 1, K-1, 2, K-2, ...; row i adds i
+# mod K; for an odd K the K rows are followed by their mirrors. Over each cycle (K rounds for
+# an even K, 2K for an odd one) every command runs first equally often and runs right after
+# each other command equally often, so neither going first nor a neighbour's after-effects
+# (caches, cgroup or namespace teardown in the kernel) stay with one runtime.
+williams_order() {
+    local round=$1 k=$2 first=(0) lo=1 hi=$(($2 - 1)) period shift j row=()
+    while [ ${#first[@]} -lt "$k" ]; do
+        first+=("$lo"); lo=$((lo + 1))
+        if [ ${#first[@]} -lt "$k" ]; then first+=("$hi"); hi=$((hi - 1)); fi
+    done
+    period=$k; [ $((k % 2)) = 0 ] || period=$((2 * k))
+    shift=$(( (round % period) % k ))
+    for j in "${first[@]}"; do row+=($(( (j + shift) % k ))); done
+    if [ $((round % period)) -ge "$k" ]; then
+        for ((j = k - 1; j >= 0; j--)); do echo "${row[$j]}"; done
+    else
+        printf '%s\n' "${row[@]}"
+    fi
+}
+
+# interleave MEASURE ROUNDS WARMUP NAME...: times command cmd[NAME], each after prep[NAME] (if
+# any), in ROUNDS rounds: one `hyperfine -N --runs 1` per round holding every NAME once, in
+# williams_order. WARMUP untimed rounds (same orders, plain sh) come first. A command (or its
+# prepare) that fails in a round is recorded in failed[], dropped with all its times, and the
+# round is run again without it, so every remaining NAME has one time per round and the i-th
+# times of two NAMEs come from the same round. Writes $work/MEASURE.json in hyperfine's shape:
+# .results[] with .command, .times (seconds, in round order) and .median.
+declare -A cmd=() prep=()
+interleave() {
+    local m=$1 rounds=$2 warmup=$3 r=1 w i n last err why withprep args live=()
+    shift 3; live=("$@")
+    rm -f "$work/$m".t.* "$work/$m.json"
+    for ((w = 0; w < warmup; w++)); do
+        for i in $(williams_order "$w" ${#live[@]}); do
+            n=${live[$i]}
+            { [ -z "${prep[$n]:-}" ] || sh -c "${prep[$n]}"; } >/dev/null 2>&1 && sh -c "${cmd[$n]}" >/dev/null 2>&1 || true
+        done
+    done
+    while [ "$r" -le "$rounds" ] && [ ${#live[@]} -gt 0 ]; do
+        # hyperfine takes one --prepare for all commands or one per command: give every command
+        # one (`true` where it needs none) as soon as any needs one.
+        withprep=0
+        for n in "${live[@]}"; do [ -z "${prep[$n]:-}" ] || withprep=1; done
+        args=()
+        for i in $(williams_order $((r - 1)) ${#live[@]}); do
+            n=${live[$i]}
+            [ $withprep = 0 ] || args+=(--prepare "${prep[$n]:-true}")
+            args+=(--command-name "$n" "${cmd[$n]}")
+        done
+        if hyperfine -N --style basic --runs 1 --export-json "$work/$m.round.json" "${args[@]}" >"$work/$m.log" 2>&1; then
+            for n in "${live[@]}"; do
+                jq -r --arg n "$n" '.results[] | select(.command == $n) | .times[0]' "$work/$m.round.json" >> "$work/$m.t.$n"
+            done
+            r=$((r + 1))
+            continue
+        fi
+        # hyperfine stops at the first failing command (or prepare), the last one it announced.
+        last=$(sed -n 's/^Benchmark [0-9]*: //p' "$work/$m.log" | tail -1)
+        err=$(grep '^Error: ' "$work/$m.log" | tail -1 | sed 's/^Error: //; s/\. .*/./')
+        err="hyperfine: ${err:-$(tail -1 "$work/$m.log" | cut -c1-120)}"
+        if [ -n "$last" ] && [[ " ${live[*]} " == *" $last "* ]]; then
+            # hyperfine hides the command's output: run it once more to show why it failed.
+            if why=$({ [ -z "${prep[$last]:-}" ] || sh -c "${prep[$last]}"; } 2>&1 && sh -c "${cmd[$last]}" 2>&1); then
+                err="$err Run again, it succeeded (an intermittent failure)."
+            else
+                why=$(echo "$why" | grep -v 'warning' | tail -1 | cut -c1-160)
+                [ -z "$why" ] || err="$err Run again: $why"
+            fi
+            failed["$m $last"]="round $r of $rounds: $err"
+            echo "   $last failed in round $r, left out of this measure: $err" >&2
+            rm -f "$work/$m.t.$last"
+            for i in "${!live[@]}"; do [ "${live[$i]}" != "$last" ] || unset 'live[i]'; done
+            live=("${live[@]}")
+        else
+            tail -5 "$work/$m.log" >&2
+            for n in "${live[@]}"; do failed["$m $n"]="round $r of $rounds: $err"; done
+            rm -f "$work/$m".t.*
+            live=()
+        fi
+    done
+    [ ${#live[@]} -gt 0 ] || return 0
+    for n in "${live[@]}"; do
+        jq -s --arg n "$n" '{command: $n, times: .,
+            median: (sort | if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end)}' "$work/$m.t.$n"
+    done | jq -s '{results: .}' > "$work/$m.json"
+}
+
+# measure NAME LABEL ROUNDS WARMUP: the interleaved rounds of every runtime that passes a trial run.
 measure() {
-    local m=$1 runs=$3 warmup=$4 n c p args=() ok=()
+    local m=$1 rounds=$3 warmup=$4 n c p t ok=()
     measures+=("$m"); label[$m]=$2
-    echo "== $2 ($runs runs)" >&2
+    echo "== $2, rounds: $rounds" >&2
+    cmd=(); prep=()
     for n in "${names[@]}"; do
         c=$(cmd_$m "$n"); p=""; t=$c
         if declare -F "prep_$m" >/dev/null; then p=$(prep_$m "$n"); fi
         if declare -F "trial_$m" >/dev/null; then t=$(trial_$m "$n"); fi
         # A trial run first: a runtime that fails is recorded and left out, the others go on.
         if { [ -z "$p" ] || sh -c "$p" >"$work/trial.out" 2>&1; } && sh -c "$t" >"$work/trial.out" 2>&1; then
-            ok+=("$n")
-            [ -z "$p" ] || args+=(--prepare "$p")
-            args+=(--command-name "$n" "$c")
+            ok+=("$n"); cmd[$n]=$c
+            [ -z "$p" ] || prep[$n]=$p
         else
             failed["$m $n"]=$(grep -v 'warning' "$work/trial.out" | tail -1 | cut -c1-160)
             echo "   $n failed: ${failed["$m $n"]}" >&2
         fi
     done
     if [ "$m" = run ]; then
-        args+=(--command-name floor "$work/floor $bt/rootfs")
+        cmd[floor]="$work/floor $bt/rootfs"
         ok+=(floor)
     fi
     [ ${#ok[@]} -gt 0 ] || return 0
-    if ! hyperfine -N --style basic --runs "$runs" --warmup "$warmup" \
-            --export-json "$work/$m.json" "${args[@]}" >"$work/$m.log" 2>&1; then
-        tail -5 "$work/$m.log" >&2
-        for n in "${ok[@]}"; do failed["$m $n"]="hyperfine failed (a run exited non-zero)"; done
-        rm -f "$work/$m.json"
-    fi
+    interleave "$m" "$rounds" "$warmup" "${ok[@]}"
 }
 
 # The state measure reads one created container, made once.
@@ -131,7 +219,7 @@ median_ms() {
     [ -f "$work/$1.json" ] || return 0
     jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000 | . * 100 | round / 100' "$work/$1.json"
 }
-# pair_ratio MEASURE A B -> median over i of time_A[i] / time_B[i] (the i-th runs paired)
+# pair_ratio MEASURE A B -> median over rounds r of time_A[r] / time_B[r] (runs of one round paired)
 pair_ratio() {
     [ -f "$work/$1.json" ] || return 0
     jq -r --arg a "$2" --arg b "$3" '
@@ -146,12 +234,13 @@ pair_ratio() {
 cell() { local v; v=$(median_ms "$1" "$2"); if [ -n "$v" ]; then echo "$v"; elif [ -n "${failed["$1 $2"]:-}" ]; then echo "failed"; else echo ""; fi; }
 
 # Peak RSS of the runtime process for `run` (GNU time's %M, KiB; the maximum over the
-# process and the children it waited for), median of RSS_RUNS. crun is timed inside the
-# wrapper's mount namespace so that unshare and sh are not counted.
+# process and the children it waited for), median of RSS_RUNS, the runtimes interleaved like
+# the timed rounds. crun is measured inside the wrapper's mount namespace so that unshare and
+# sh are not counted.
 declare -A rss=()
-for n in "${names[@]}"; do
-    vals=()
-    for i in $(seq 1 "$RSS_RUNS"); do
+for i in $(seq 1 "$RSS_RUNS"); do
+    for j in $(williams_order $((i - 1)) ${#names[@]}); do
+        n=${names[$j]}
         f=$work/rss.$n.$i
         if [ "$n" = crun ]; then
             unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; f=$1; shift; exec /usr/bin/time -f %M -o "$f" crun "$@"' \
@@ -159,11 +248,12 @@ for n in "${names[@]}"; do
         else
             /usr/bin/time -f %M -o "$f" "${bin[$n]}" --root "${root[$n]}" run --bundle "$bt" "$n-rss" >/dev/null 2>&1 || true
         fi
-        v=$(grep -E '^[0-9]+$' "$f" 2>/dev/null | tail -1 || true)
-        [ -z "$v" ] || vals+=("$v")
     done
-    if [ ${#vals[@]} -gt 0 ]; then
-        rss[$n]=$(printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+done
+for n in "${names[@]}"; do
+    vals=$(for i in $(seq 1 "$RSS_RUNS"); do grep -E '^[0-9]+$' "$work/rss.$n.$i" 2>/dev/null | tail -1; done || true)
+    if [ -n "$vals" ]; then
+        rss[$n]=$(echo "$vals" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
     else
         rss[$n]=""; failed["rss $n"]="no RSS figure (run failed)"
     fi
@@ -182,8 +272,8 @@ done
 
 # The wrapper's own cost, so that crun's figures can be read net of it.
 echo "== crun --version, direct and through bench/lib/crun-wrapper.sh" >&2
-hyperfine -N --style basic --runs $((RUNS * 2)) --warmup 3 --export-json "$work/wrapper.json" \
-    --command-name direct "crun --version" --command-name wrapped "$lib/crun-wrapper.sh --version" >"$work/wrapper.log" 2>&1 || true
+cmd=([direct]="crun --version" [wrapped]="$lib/crun-wrapper.sh --version"); prep=()
+interleave wrapper $((RUNS * 2)) 3 direct wrapped
 wrap_direct=$(median_ms wrapper direct); wrap_wrapped=$(median_ms wrapper wrapped)
 wrap_cost=$(awk -v a="$wrap_wrapped" -v b="$wrap_direct" 'BEGIN { if (a != "" && b != "") printf "%.2f", a - b }')
 
@@ -199,10 +289,11 @@ mkdir -p "$out"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'); Linux $(uname -r), $(nproc) CPUs; hutch $hutch_version,"
     echo "$(crun --version | head -1), $(runc --version | head -1); hyperfine $(hyperfine --version | awk '{print $2}');"
-    echo "$RUNS runs per fast measure, $SLOW_RUNS of the $SEQ_N-run loop; the bench took ${elapsed} s."
+    echo "$RUNS rounds per fast measure, $SLOW_RUNS of the $SEQ_N-run loop; the bench took ${elapsed} s."
     echo
-    echo "Milliseconds, hyperfine medians. The ratios are the medians of per-pair ratios (the i-th"
-    echo "run of hutch over the i-th run of the other runtime, all in the same hyperfine invocation)."
+    echo "Milliseconds, medians over the rounds; runs are interleaved (a round runs each runtime once,"
+    echo "the order changing per round, see below). The ratios are medians over the rounds of per-round"
+    echo "ratios (hutch's time in round r over the other runtime's time in the same round r)."
     echo
     echo "| measure | hutch (ms) | crun (ms) | runc (ms) | floor (ms) | hutch/crun | hutch/runc |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -241,7 +332,15 @@ mkdir -p "$out"
     echo "  a shell (\`-N\`); a measure's \`--prepare\` brings the container to the state the command needs:"
     echo "  create after \`delete -f\`; start of a created container; state of a created container (made"
     echo "  once); kill (SIGKILL) of a started \`sleep 100\`; delete of a started, killed, stopped one."
-    echo "  hyperfine runs each command's runs back to back, so the three runtimes alternate per measure."
+    echo "- Interleaved: each measure runs in rounds (warm-up rounds first, untimed). A round is one"
+    echo "  \`hyperfine -N --runs 1\` holding each runtime once (and the floor, for \`run\`), each command after"
+    echo "  its own \`--prepare\`; the order changes per round following a Williams design (balanced Latin"
+    echo "  square): over each cycle of 6 rounds (4 with the floor) every command runs first equally often"
+    echo "  and right after each other command equally often. So the machine's drift during the bench"
+    echo "  falls on all runtimes alike, and a runtime is compared with the others within one round, a few"
+    echo "  tens of milliseconds apart. A runtime whose command or prepare fails in a round is recorded"
+    echo "  under Failures and left out of the measure (all its times dropped); the round is run again"
+    echo "  without it."
     echo "- $SEQ_N sequential run+delete: one shell loop of \`run\` (which deletes the container when the"
     echo "  process exits, in all three runtimes) with a fresh ID per iteration (bench/lib/sequential-runs.sh)."
     echo "- $PAR_N concurrent creates: $PAR_N \`create\` started in the background, then waited for"
@@ -251,7 +350,8 @@ mkdir -p "$out"
     echo "- crun 1.8.1 refuses this VM's hybrid cgroup layout; it runs through bench/lib/crun-wrapper.sh"
     echo "  (a private mount namespace with /sys/fs/cgroup/unified unmounted). \`crun --version\`: ${wrap_direct:-?} ms direct,"
     echo "  ${wrap_wrapped:-?} ms wrapped, so the wrapper adds about ${wrap_cost:-?} ms to each crun figure above (not subtracted)."
-    echo "- Peak RSS: GNU time's %M of \`run\` (the largest of the process and the children it waited for)."
+    echo "- Peak RSS: GNU time's %M of \`run\` (the largest of the process and the children it waited for),"
+    echo "  sampled in interleaved rounds like the times."
     echo "  crun's is taken inside the wrapper's namespace, without unshare and sh."
     echo "- Sizes: hutch is Native AOT (libc linked dynamically); crun links libyajl, libseccomp, libcap,"
     echo "  libsystemd ...; runc is Go (libseccomp dynamically). \"+ shared libraries\" adds each file ldd lists."

@@ -67,6 +67,11 @@ struct hutch_fd_map {
 #define HUTCH_SPAWN_CLEAR_GROUPS 0x10u /* with BECOME_ROOT: also setgroups(0, NULL), dropping the
                                      * runtime's supplementary groups (only where the namespace's
                                      * setgroups is "allow"; the caller knows, the child does not) */
+#define HUTCH_SPAWN_NOT_DUMPABLE 0x20u /* the child is born non-dumpable (hutch clears its own flag
+                                     * around the clone, then restores it), so that until execve
+                                     * (which resets it) no process without CAP_SYS_PTRACE, a
+                                     * container's included, can open /proc/PID/exe, which still
+                                     * names hutch's binary (CVE-2019-5736); not with VFORK */
 
 #define HUTCH_SPAWN_MAX_JOINS 16
 #define HUTCH_SPAWN_MAX_FD_MAPS 64

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -346,7 +347,7 @@ static int plan_is_valid(const struct hutch_spawn_plan *plan)
 	if (!plan->path && plan->exec_fd < 0)
 		return 0;
 	if ((plan->flags & HUTCH_SPAWN_VFORK) &&
-	    (plan->sync_fd >= 0 || (plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & (CLONE_NEWTIME | 0xffffffff00000000ull))))
+	    (plan->sync_fd >= 0 || (plan->flags & (HUTCH_SPAWN_TWO_STAGE | HUTCH_SPAWN_NOT_DUMPABLE)) || (plan->clone_flags & (CLONE_NEWTIME | 0xffffffff00000000ull))))
 		return 0;
 	if ((plan->flags & HUTCH_SPAWN_CLEAR_GROUPS) && !(plan->flags & HUTCH_SPAWN_BECOME_ROOT))
 		return 0;
@@ -388,10 +389,27 @@ int hutch_spawn(const struct hutch_spawn_plan *plan, int *out_pidfd)
 		}
 		return -err;
 	}
+	/* A child is born with its parent's dumpable flag: clearing ours around the clone leaves
+	 * the child no moment in which it is dumpable (a prctl in the child would leave one). */
+	int was_dumpable = 0;
+	if (plan->flags & HUTCH_SPAWN_NOT_DUMPABLE) {
+		was_dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1;
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+			err = errno;
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			if (two_stage) {
+				close(pid_pipe[0]);
+				close(pid_pipe[1]);
+			}
+			return -err;
+		}
+	}
 	if (plan->flags & HUTCH_SPAWN_VFORK)
 		pid = vfork_like(plan, &old, &pidfd);
 	else
 		pid = fork_like(two_stage ? 0 : plan->clone_flags, &pidfd, plan->flags & HUTCH_SPAWN_NO_CLONE3);
+	if (pid != 0 && was_dumpable)
+		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (pid == 0) {
 		if (two_stage)
 			intermediate_child(plan, &old, pid_pipe[1]);

@@ -14,7 +14,7 @@ internal static partial class Libc
 
     // hutch_spawn_plan.flags
     internal const uint HUTCH_SPAWN_NO_CLONE3 = 0x1, HUTCH_SPAWN_TWO_STAGE = 0x2, HUTCH_SPAWN_VFORK = 0x4,
-        HUTCH_SPAWN_BECOME_ROOT = 0x8, HUTCH_SPAWN_CLEAR_GROUPS = 0x10;
+        HUTCH_SPAWN_BECOME_ROOT = 0x8, HUTCH_SPAWN_CLEAR_GROUPS = 0x10, HUTCH_SPAWN_NOT_DUMPABLE = 0x20;
 
     internal const int HUTCH_SPAWN_MAX_JOINS = 16, HUTCH_SPAWN_MAX_FD_MAPS = 64;
 

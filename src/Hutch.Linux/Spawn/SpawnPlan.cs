@@ -55,6 +55,18 @@ internal sealed class SpawnPlan
     public bool ClearGroups { get; init; }
 
     /// <summary>
+    /// The child is born non-dumpable (prctl PR_SET_DUMPABLE). Until its execve the child is a copy
+    /// of hutch, and /proc/PID/exe names hutch's own binary: a container process that could open
+    /// it then (the child has joined the container, and dropped to the container's capabilities
+    /// in an exec's process setup) could reopen it for writing once hutch exits (CVE-2019-5736).
+    /// Non-dumpable, only CAP_SYS_PTRACE opens it. execve makes the program dumpable again. For
+    /// processes that enter a container, when hutch is root (a non-dumpable child's /proc files
+    /// belong to root: an unprivileged parent could not write its id maps). Such a spawn never
+    /// uses <see cref="Vfork"/>: a child sharing hutch's memory would make hutch non-dumpable.
+    /// </summary>
+    public bool NotDumpable { get; init; }
+
+    /// <summary>
     /// Offsets of the new time namespace's clocks ("monotonic", "boottime"; runtime-spec
     /// linux.timeOffsets). Needs <see cref="NamespaceKind.Time"/> in <see cref="NewNamespaces"/>.
     /// The kernel takes offsets only before any process is inside, so the spawn goes two-stage:
@@ -118,7 +130,7 @@ internal sealed class SpawnPlan
     /// namespace to join or a time namespace to create (the kernel refuses those to a
     /// process sharing its memory).
     /// </summary>
-    internal bool Vfork => SyncFd is null && !TwoStage && !AvoidClone3
+    internal bool Vfork => SyncFd is null && !TwoStage && !AvoidClone3 && !NotDumpable
         && !NewNamespaces.Contains(NamespaceKind.Time)
         && !JoinNamespaces.Any(join => join.Kind is NamespaceKind.User or NamespaceKind.Time);
 

@@ -38,9 +38,9 @@ internal static class Create
     {
         terminalMaster = null;
         ContainerId.Validate(options.Id);
-        // First: the kernel's wait for the init's cgroup placement then passes meanwhile.
+        // The kernel's wait for the init's cgroup placement passes meanwhile (the CLI started it first).
+        CgroupMigrationWarmup.Start();
         var layout = CgroupLayout.Detect();
-        CgroupMigrationWarmup.Start(layout);
         var bundle = Path.GetFullPath(options.Bundle ?? Directory.GetCurrentDirectory());
         var configPath = options.ConfigPath is { } given ? Path.GetFullPath(given) : Path.Combine(bundle, "config.json");
         var configBytes = ReadConfig(configPath);
@@ -135,6 +135,8 @@ internal static class Create
                     // setgroups is "allow": a new namespace whose maps root writes.
                     BecomeRoot = namespaces.HasUser,
                     ClearGroups = namespaces.New.Contains(NamespaceKind.User) && Libc.geteuid() == 0,
+                    // Until it execs the sealed copy, the child is the host's hutch (CVE-2019-5736).
+                    NotDumpable = Libc.geteuid() == 0,
                 });
                 sync.ChildEnd.Dispose();
                 // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.

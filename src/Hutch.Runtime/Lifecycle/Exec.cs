@@ -53,7 +53,7 @@ internal static class Exec
         if (state.Cgroup is not null)
         {
             // The kernel's wait before the cgroup placement below passes while exec plans (CgroupMigrationWarmup).
-            CgroupMigrationWarmup.Start(CgroupLayout.Detect());
+            CgroupMigrationWarmup.Start();
         }
         CheckStatus(options, StatusProbe.Probe(state, directory));
         using var init = ContainerProcess.Open(state) ?? throw Stopped(options.Id);
@@ -118,6 +118,9 @@ internal static class Exec
                 SyncFd = sync.ChildEnd,
                 Fds = fds,
                 ProcessSetup = Setup(plan, pty is null ? null : 0),
+                // Until its execve the child is the host's hutch, inside the container and, after
+                // the process setup, with the container's capabilities (CVE-2019-5736).
+                NotDumpable = Libc.geteuid() == 0,
             });
             child = spawned;
             forwarder?.ForwardTo(spawned);

@@ -11,7 +11,7 @@ namespace Hutch.Linux.Tests.Abi;
 /// </summary>
 internal static class CProbe
 {
-    public static Dictionary<string, long> Run(string source)
+    public static Dictionary<string, long> Run(string source, params string[] linkWith)
     {
         var dir = Directory.CreateTempSubdirectory("hutch-probe-");
         try
@@ -19,7 +19,7 @@ internal static class CProbe
             var file = Path.Combine(dir.FullName, "probe.c");
             var binary = Path.Combine(dir.FullName, "probe");
             File.WriteAllText(file, source);
-            Execute("gcc", "-D_GNU_SOURCE", "-Wall", "-Werror", "-I", Path.Combine(Host.RepoRoot, "native"), "-o", binary, file);
+            Execute("gcc", ["-D_GNU_SOURCE", "-Wall", "-Werror", "-I", Path.Combine(Host.RepoRoot, "native"), "-o", binary, file, .. linkWith]);
             var values = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var line in Execute(binary).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -33,6 +33,9 @@ internal static class CProbe
             dir.Delete(recursive: true);
         }
     }
+
+    /// <summary>native/build/libhutchnative.a, for probes that call the shim itself.</summary>
+    public static string NativeArchive => Path.Combine(Host.RepoRoot, "native", "build", "libhutchnative.a");
 
     private static string Execute(string file, params string[] args)
     {

@@ -17,11 +17,12 @@ namespace Hutch.Runtime.Init;
 //   terminal: connect to --console-socket (or, for
 //   `run` in the foreground, ConsoleSocket.CreatePair)
 //   claim <root>/<id>, exec.fifo, config.json copy
-//   sealed memfd copy of hutch, socketpair, sync pipe
+//   InitExecutable: read-only overlay view of hutch
+//     (or a sealed memfd copy), socketpair, sync pipe
 //   Spawner.Spawn(new + joined namespaces) ------------> clone; setns (user first); held on sync fd
 //   uid_map / gid_map (user namespace)
 //   [cgroups: issue 5]  [net devices: NetDevices mover]
-//   SyncPipe.Release() --------------------------------> execveat(memfd, "hutch init")
+//   SyncPipe.Release() --------------------------------> execveat(exe fd, "hutch init")
 //   InitBootstrap {config, bundle, rootfs, fifo, ...} -> RootfsBuilder.Prepare (mounts, /dev)
 //                     <------------------------------- InitRunHooks (prestart + createRuntime)
 //   run the hooks (runtime namespace, state on stdin)

@@ -89,8 +89,8 @@ internal static class Create
             var fifoInInit = fifo;
             File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
 
-            using var selfCopy = SealedSelfCopy.Create();
-            options.Debug?.Invoke($"sealed self-copy made in {selfCopy.CopyTime.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms");
+            using var initExecutable = InitExecutable.Open();
+            options.Debug?.Invoke(initExecutable.Describe());
             var rc = Libc.UnixSocketPair(Libc.TerminalConstants.SOCK_STREAM, out var parentEnd, out var childEnd);
             if (rc < 0)
             {
@@ -120,8 +120,8 @@ internal static class Create
                 fifoInInit = "/proc/self/fd/" + fifoTarget.ToString(CultureInfo.InvariantCulture);
                 init = Spawner.Spawn(new SpawnPlan
                 {
-                    Path = "hutch (sealed copy)",
-                    ExecFd = selfCopy.Fd,
+                    Path = initExecutable.NameForErrors,
+                    ExecFd = initExecutable.Fd,
                     Argv = ["hutch", "init"],
                     Envp = [InitChannel.FdVariable + "=" + socketTarget.ToString(CultureInfo.InvariantCulture)],
                     NewNamespaces = namespaces.Cloned,

@@ -19,7 +19,7 @@ for b in "$@"; do bins+=("$(readlink -f "$b")"); done
 cleanup() {
     set +e
     for i in "${!bins[@]}"; do
-        for id in c s k d r; do "${bins[$i]}" --root "$work/root$i" delete -f "$id" >/dev/null 2>&1; done
+        for id in c s k d r; do "${bins[$i]}" --root "$work/root$i" delete -f "$id$i" >/dev/null 2>&1; done
     done
     rm -rf "$work"
 }
@@ -45,29 +45,30 @@ measure() { # NAME PREP(id) CMD(id) -- for each binary, RUNS samples into $work/
     for r in $(seq "$RUNS"); do
         for i in "${!bins[@]}"; do
             local b=${bins[$i]} root=$work/root$i
+            x=$i   # container ids end with the binary's index: equal ids would share one cgroup
             $prep "$b" "$root" >/dev/null 2>&1 || true
             echo "$(stat1 $($cmd "$b" "$root"))" >> "$work/$name.$i"
         done
     done
 }
 noprep() { :; }
-p_none()    { "$1" --root "$2" delete -f c; }
-p_created() { "$1" --root "$2" delete -f s; "$1" --root "$2" create --bundle "$bt" s; }
-p_running() { "$1" --root "$2" delete -f k; "$1" --root "$2" create --bundle "$bs" k; "$1" --root "$2" start k; }
+p_none()    { "$1" --root "$2" delete -f c$x; }
+p_created() { "$1" --root "$2" delete -f s$x; "$1" --root "$2" create --bundle "$bt" s$x; }
+p_running() { "$1" --root "$2" delete -f k$x; "$1" --root "$2" create --bundle "$bs" k$x; "$1" --root "$2" start k$x; }
 p_stopped() {
-    "$1" --root "$2" delete -f d; "$1" --root "$2" create --bundle "$bs" d; "$1" --root "$2" start d
-    "$1" --root "$2" kill d KILL
+    "$1" --root "$2" delete -f d$x; "$1" --root "$2" create --bundle "$bs" d$x; "$1" --root "$2" start d$x
+    "$1" --root "$2" kill d$x KILL
     local n=0
-    until "$1" --root "$2" state d 2>/dev/null | grep -q '"stopped"'; do n=$((n + 1)); [ $n -lt 500 ] || break; sleep 0.01; done
+    until "$1" --root "$2" state d$x 2>/dev/null | grep -q '"stopped"'; do n=$((n + 1)); [ $n -lt 500 ] || break; sleep 0.01; done
 }
-p_run()     { "$1" --root "$2" delete -f r; }
+p_run()     { "$1" --root "$2" delete -f r$x; }
 c_version() { echo "$1 --version"; }
-c_create()  { echo "$1 --root $2 create --bundle $bt c"; }
-c_start()   { echo "$1 --root $2 start s"; }
-c_state()   { echo "$1 --root $2 state s"; }
-c_kill()    { echo "$1 --root $2 kill k KILL"; }
-c_delete()  { echo "$1 --root $2 delete d"; }
-c_run()     { echo "$1 --root $2 run --bundle $bt r"; }
+c_create()  { echo "$1 --root $2 create --bundle $bt c$x"; }
+c_start()   { echo "$1 --root $2 start s$x"; }
+c_state()   { echo "$1 --root $2 state s$x"; }
+c_kill()    { echo "$1 --root $2 kill k$x KILL"; }
+c_delete()  { echo "$1 --root $2 delete d$x"; }
+c_run()     { echo "$1 --root $2 run --bundle $bt r$x"; }
 
 measure version noprep c_version
 measure create p_none c_create

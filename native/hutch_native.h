@@ -75,6 +75,7 @@ struct hutch_fd_map {
 
 #define HUTCH_SPAWN_MAX_JOINS 16
 #define HUTCH_SPAWN_MAX_FD_MAPS 64
+#define HUTCH_SPAWN_MAX_CGROUP_FILES 32
 
 /* The exit status of a child that failed before execve (after reporting on error_fd). */
 #define HUTCH_SPAWN_CHILD_FAILED 127
@@ -104,6 +105,20 @@ struct hutch_spawn_plan {
 	                                      * child sets itself up as this says (procsetup.h: tty,
 	                                      * capabilities, ids, cwd, seccomp) and execs its exec plan
 	                                      * instead of path/exec_fd; failures are step PROC_SETUP */
+	/* The container's cgroup, joined without the kernel's global migration lock (moving a whole
+	 * process takes cgroup_threadgroup_rwsem for writing: an RCU grace period, 5-20 ms, per
+	 * create). The first child (the intermediate in TWO_STAGE; the final child inherits) is born
+	 * in cgroup_fd's cgroup2 directory (clone3 CLONE_INTO_CGROUP), then, still single-threaded,
+	 * writes "0" (itself) to each v1 `tasks` file: a thread that moves itself needs no lock.
+	 * Not with VFORK. Failures are step CGROUP (index: the tasks file; -1: cgroup_procs_fd). */
+	int32_t cgroup_fd;                   /* a cgroup2 directory (O_RDONLY|O_DIRECTORY); -1: none */
+	int32_t cgroup_procs_fd;             /* its cgroup.procs (O_WRONLY), where the child writes "0"
+	                                      * when clone3 cannot take cgroup_fd (before Linux 5.7);
+	                                      * -1: none (then cgroup_fd must be -1 too) */
+	int32_t cgroup_thread_count;
+	const int32_t *cgroup_thread_fds;    /* v1 `tasks` files, opened O_WRONLY by hutch (the kernel
+	                                      * checks the opener's credentials, so a child already in
+	                                      * a new user namespace may write them) */
 };
 
 /* What a child writes to error_fd when a step fails (one write, 12 bytes < PIPE_BUF). */
@@ -123,6 +138,7 @@ struct hutch_spawn_report {
 #define HUTCH_STEP_SETID 8   /* BECOME_ROOT/CLEAR_GROUPS; index 0 setresgid, 1 setresuid, 2 setgroups */
 #define HUTCH_STEP_TIMENS 9  /* time_offsets; index 0 unshare(CLONE_NEWTIME), 1 open, 2 write */
 #define HUTCH_STEP_PROC_SETUP 10 /* proc_setup; index: HUTCH_PROC_STEP_* (procsetup.h) */
+#define HUTCH_STEP_CGROUP 11 /* cgroup_*; index: the v1 tasks file, -1 cgroup_procs_fd */
 
 /* Returns the pid of the child that will execve (> 0), or -errno. *out_pidfd gets a
  * pidfd for it, or -1 on kernels without pidfds. -ECHILD in TWO_STAGE means the

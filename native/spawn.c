@@ -35,15 +35,22 @@
 #define P_PIDFD 3
 #endif
 
-/* struct clone_args as of Linux 5.3 (CLONE_ARGS_SIZE_VER0): all we use. */
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* struct clone_args up to Linux 5.7's cgroup field (CLONE_ARGS_SIZE_VER2); the kernel is told
+ * the 5.3 size (VER0) unless a cgroup is given, so that older kernels take it. */
 struct hutch_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
 };
+#define HUTCH_CLONE_ARGS_SIZE_VER0 64
 
 /* A fork-like clone (no new stack: the child runs on a copy-on-write copy of ours).
  * Returns 0 in the child, the pid in the parent, or -errno. *pidfd is set when the
  * kernel supports CLONE_PIDFD and pidfd is not NULL. */
-static pid_t fork_like(uint64_t flags, int *pidfd, int no_clone3)
+static pid_t fork_like(uint64_t flags, int *pidfd, int no_clone3, int cgroup_fd, int *born_in_cgroup)
 {
 	long ret;
 	int parent = (flags & CLONE_PARENT) != 0;
@@ -55,7 +62,21 @@ static pid_t fork_like(uint64_t flags, int *pidfd, int no_clone3)
 		args.pidfd = (uint64_t)(uintptr_t)pidfd;
 		/* With CLONE_PARENT the kernel takes our own exit signal and wants 0 here. */
 		args.exit_signal = parent ? 0 : SIGCHLD;
-		ret = syscall(SYS_clone3, &args, sizeof args);
+		if (cgroup_fd >= 0) {
+			args.flags |= CLONE_INTO_CGROUP;
+			args.cgroup = (uint64_t)cgroup_fd;
+			ret = syscall(SYS_clone3, &args, sizeof args);
+			if (ret >= 0) {
+				*born_in_cgroup = 1; /* in the child's copy of memory too */
+				return (pid_t)ret;
+			}
+			/* Before Linux 5.7 (no cgroup field, or no such flag): the child joins by itself. */
+			if (errno != E2BIG && errno != EINVAL && errno != ENOSYS)
+				return -errno;
+			args.flags &= ~CLONE_INTO_CGROUP;
+			args.cgroup = 0;
+		}
+		ret = syscall(SYS_clone3, &args, HUTCH_CLONE_ARGS_SIZE_VER0);
 		if (ret >= 0)
 			return (pid_t)ret;
 		if (errno != ENOSYS)
@@ -272,6 +293,27 @@ static void enter_time_namespace(const struct hutch_spawn_plan *plan)
 	(void)close(fd);
 }
 
+static int write_zero(int fd)
+{
+	ssize_t n;
+	do
+		n = write(fd, "0", 1);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+/* The first child joins the container's cgroup (see hutch_spawn_plan.cgroup_fd): "0" is the
+ * writer itself, and we are single-threaded here. */
+static void join_cgroups(const struct hutch_spawn_plan *plan, int born_in_cgroup)
+{
+	int rc;
+	if (plan->cgroup_fd >= 0 && !born_in_cgroup && (rc = write_zero(plan->cgroup_procs_fd)) < 0)
+		fail(plan->error_fd, HUTCH_STEP_CGROUP, -1, -rc);
+	for (int i = 0; i < plan->cgroup_thread_count; i++)
+		if ((rc = write_zero(plan->cgroup_thread_fds[i])) < 0)
+			fail(plan->error_fd, HUTCH_STEP_CGROUP, i, -rc);
+}
+
 /* TWO_STAGE: join, then clone the final child as a sibling (CLONE_PARENT, so hutch
  * is its parent and can wait for it) with the new-namespace flags; report its pid. */
 static _Noreturn void intermediate_child(const struct hutch_spawn_plan *plan, const sigset_t *old_mask, int pid_pipe)
@@ -279,7 +321,7 @@ static _Noreturn void intermediate_child(const struct hutch_spawn_plan *plan, co
 	join_namespaces(plan, plan->error_fd);
 	if (plan->time_offsets)
 		enter_time_namespace(plan);
-	pid_t pid = fork_like(plan->clone_flags | CLONE_PARENT, NULL, plan->flags & HUTCH_SPAWN_NO_CLONE3);
+	pid_t pid = fork_like(plan->clone_flags | CLONE_PARENT, NULL, plan->flags & HUTCH_SPAWN_NO_CLONE3, -1, NULL);
 	if (pid == 0)
 		final_child(plan, old_mask, 1);
 	if (pid < 0)
@@ -351,6 +393,16 @@ static int plan_is_valid(const struct hutch_spawn_plan *plan)
 		return 0;
 	if ((plan->flags & HUTCH_SPAWN_CLEAR_GROUPS) && !(plan->flags & HUTCH_SPAWN_BECOME_ROOT))
 		return 0;
+	if ((plan->cgroup_fd >= 0) != (plan->cgroup_procs_fd >= 0))
+		return 0;
+	if (plan->cgroup_thread_count < 0 || plan->cgroup_thread_count > HUTCH_SPAWN_MAX_CGROUP_FILES ||
+	    (plan->cgroup_thread_count && !plan->cgroup_thread_fds))
+		return 0;
+	for (int i = 0; i < plan->cgroup_thread_count; i++)
+		if (plan->cgroup_thread_fds[i] < 0)
+			return 0;
+	if ((plan->flags & HUTCH_SPAWN_VFORK) && (plan->cgroup_fd >= 0 || plan->cgroup_thread_count > 0))
+		return 0;
 	if (plan->proc_setup && (plan->sync_fd < 0 || plan->exec_fd >= 0 || !plan->proc_setup->exec))
 		return 0;
 	if (plan->time_offsets && (!(plan->flags & HUTCH_SPAWN_TWO_STAGE) || (plan->clone_flags & CLONE_NEWTIME) ||
@@ -369,7 +421,7 @@ static int plan_is_valid(const struct hutch_spawn_plan *plan)
 
 int hutch_spawn(const struct hutch_spawn_plan *plan, int *out_pidfd)
 {
-	int two_stage, pid_pipe[2] = { -1, -1 }, pidfd = -1, err;
+	int two_stage, pid_pipe[2] = { -1, -1 }, pidfd = -1, err, born_in_cgroup = 0;
 	sigset_t all, old;
 	pid_t pid;
 
@@ -407,10 +459,12 @@ int hutch_spawn(const struct hutch_spawn_plan *plan, int *out_pidfd)
 	if (plan->flags & HUTCH_SPAWN_VFORK)
 		pid = vfork_like(plan, &old, &pidfd);
 	else
-		pid = fork_like(two_stage ? 0 : plan->clone_flags, &pidfd, plan->flags & HUTCH_SPAWN_NO_CLONE3);
+		pid = fork_like(two_stage ? 0 : plan->clone_flags, &pidfd, plan->flags & HUTCH_SPAWN_NO_CLONE3,
+		                plan->cgroup_fd, &born_in_cgroup);
 	if (pid != 0 && was_dumpable)
 		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (pid == 0) {
+		join_cgroups(plan, born_in_cgroup);
 		if (two_stage)
 			intermediate_child(plan, &old, pid_pipe[1]);
 		final_child(plan, &old, 0);

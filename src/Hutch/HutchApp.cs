@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Hutch.Commands;
-using Hutch.Linux.Cgroups;
 using Hutch.Logging;
 
 namespace Hutch;
@@ -14,13 +13,6 @@ internal static class HutchApp
 {
     internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        // Before parsing: these commands place a process in a cgroup, and the kernel's first
-        // migration waits 5-15 ms for an RCU grace period that can pass meanwhile. A container
-        // named "run" starts it needlessly; that costs nothing (CgroupMigrationWarmup).
-        if (args.Any(arg => arg is "create" or "run" or "exec"))
-        {
-            CgroupMigrationWarmup.Start();
-        }
         var root = new HutchRootCommand();
         var parsed = root.ParseArgs(args);
         // Read even from a command line with errors, so that a parse error reaches containerd's log file.

@@ -116,6 +116,13 @@ internal sealed partial class Cgroup
         return UnifiedDir is not null && _layout.IsUnified(controller) ? UnifiedDir : null;
     }
 
+    /// <summary>
+    /// The files a child being spawned uses to join this cgroup by itself (SpawnPlan.Cgroup), the
+    /// fast way: no migration of a whole process. Throws CgroupException.
+    /// </summary>
+    public CgroupPlacement OpenPlacement() =>
+        CgroupPlacement.Open(UnifiedDir, DistinctDirectories().Where(dir => dir != UnifiedDir));
+
     /// <summary>Moves <paramref name="pid"/> into this cgroup in every hierarchy (cgroup.procs of each).</summary>
     public void AddProcess(int pid)
     {

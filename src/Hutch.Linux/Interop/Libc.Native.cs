@@ -10,13 +10,13 @@ namespace Hutch.Linux.Interop;
 internal static partial class Libc
 {
     /// <summary>The shape version of the structs below; equal to hutch_native_abi_version().</summary>
-    internal const int HutchNativeAbiVersion = 5;
+    internal const int HutchNativeAbiVersion = 6;
 
     // hutch_spawn_plan.flags
     internal const uint HUTCH_SPAWN_NO_CLONE3 = 0x1, HUTCH_SPAWN_TWO_STAGE = 0x2, HUTCH_SPAWN_VFORK = 0x4,
         HUTCH_SPAWN_BECOME_ROOT = 0x8, HUTCH_SPAWN_CLEAR_GROUPS = 0x10, HUTCH_SPAWN_NOT_DUMPABLE = 0x20;
 
-    internal const int HUTCH_SPAWN_MAX_JOINS = 16, HUTCH_SPAWN_MAX_FD_MAPS = 64;
+    internal const int HUTCH_SPAWN_MAX_JOINS = 16, HUTCH_SPAWN_MAX_FD_MAPS = 64, HUTCH_SPAWN_MAX_CGROUP_FILES = 32;
 
     /// <summary>The exit status of a spawned child that failed before execve.</summary>
     internal const int HUTCH_SPAWN_CHILD_FAILED = 127;
@@ -55,6 +55,17 @@ internal static partial class Libc
 
         /// <summary>struct hutch_proc_setup* (native/procsetup.h), or 0: the `hutch exec` stage.</summary>
         public nint ProcSetup;
+
+        /// <summary>A cgroup2 directory the child is born in (CLONE_INTO_CGROUP), or -1.</summary>
+        public int CgroupFd;
+
+        /// <summary>That directory's cgroup.procs (the fallback before Linux 5.7), or -1.</summary>
+        public int CgroupProcsFd;
+
+        public int CgroupThreadCount;
+
+        /// <summary>int32_t*: v1 `tasks` files the child writes "0" (itself) to.</summary>
+        public nint CgroupThreadFds;
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -25,6 +25,7 @@ internal sealed unsafe class NativePlan : IDisposable
             + plan.Fds.Count * sizeof(Libc.HutchFdMap)
             + (argv.Count + 1 + envp.Count + 1) * sizeof(nint)
             + ProcessSetupBytes(plan.ProcessSetup)
+            + (plan.Cgroup?.ThreadFiles.Count ?? 0) * sizeof(int)
             + stringBytes;
         _block = (byte*)NativeMemory.AllocZeroed((nuint)size);
         try
@@ -50,6 +51,12 @@ internal sealed unsafe class NativePlan : IDisposable
         var maps = (Libc.HutchFdMap*)Take(ref cursor, plan.Fds.Count * sizeof(Libc.HutchFdMap));
         var argvArray = (nint*)Take(ref cursor, (argv.Count + 1) * sizeof(nint));
         var envpArray = (nint*)Take(ref cursor, (envp.Count + 1) * sizeof(nint));
+        var threadFiles = plan.Cgroup?.ThreadFiles ?? [];
+        var threadFds = (int*)Take(ref cursor, threadFiles.Count * sizeof(int));
+        for (var i = 0; i < threadFiles.Count; i++)
+        {
+            threadFds[i] = Reference(threadFiles[i]);
+        }
 
         for (var i = 0; i < joins.Count; i++)
         {
@@ -92,6 +99,10 @@ internal sealed unsafe class NativePlan : IDisposable
             TimeOffsets = offsets,
             TimeOffsetsLen = timeOffsets is null ? 0 : Encoding.UTF8.GetByteCount(timeOffsets),
             ProcSetup = setup,
+            CgroupFd = plan.Cgroup?.UnifiedDirectory is { } unified ? Reference(unified) : -1,
+            CgroupProcsFd = plan.Cgroup?.UnifiedProcs is { } procs ? Reference(procs) : -1,
+            CgroupThreadCount = threadFiles.Count,
+            CgroupThreadFds = threadFiles.Count > 0 ? (nint)threadFds : 0,
         };
         return nativePlan;
     }

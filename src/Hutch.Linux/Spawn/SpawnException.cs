@@ -46,6 +46,7 @@ internal sealed class SpawnException : Exception
             SpawnStep.SetId => "become root of the user namespace:",
             SpawnStep.TimeNs => "set the time namespace offsets:",
             SpawnStep.ProcessSetup => "set up the process:",
+            SpawnStep.Cgroup => "join the cgroup: write \"0\" to",
             SpawnStep.Wait => "wait for",
             SpawnStep.Signal => "signal",
             _ => step.ToString(),

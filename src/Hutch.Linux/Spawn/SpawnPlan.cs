@@ -1,3 +1,4 @@
+using Hutch.Linux.Cgroups;
 using System.Globalization;
 using System.Text;
 using Hutch.Linux.Interop;
@@ -67,6 +68,14 @@ internal sealed class SpawnPlan
     public bool NotDumpable { get; init; }
 
     /// <summary>
+    /// The cgroup the child joins before anything else (<see cref="CgroupPlacement"/>): born in
+    /// its cgroup2 directory, then moving its one thread into each v1 hierarchy, so that hutch
+    /// never migrates a whole process (the kernel's global lock, an RCU grace period of 5-20 ms).
+    /// The caller keeps it open until Spawn returns. Never with vfork.
+    /// </summary>
+    public CgroupPlacement? Cgroup { get; init; }
+
+    /// <summary>
     /// Offsets of the new time namespace's clocks ("monotonic", "boottime"; runtime-spec
     /// linux.timeOffsets). Needs <see cref="NamespaceKind.Time"/> in <see cref="NewNamespaces"/>.
     /// The kernel takes offsets only before any process is inside, so the spawn goes two-stage:
@@ -130,7 +139,7 @@ internal sealed class SpawnPlan
     /// namespace to join or a time namespace to create (the kernel refuses those to a
     /// process sharing its memory).
     /// </summary>
-    internal bool Vfork => SyncFd is null && !TwoStage && !AvoidClone3 && !NotDumpable
+    internal bool Vfork => SyncFd is null && !TwoStage && !AvoidClone3 && !NotDumpable && Cgroup is null
         && !NewNamespaces.Contains(NamespaceKind.Time)
         && !JoinNamespaces.Any(join => join.Kind is NamespaceKind.User or NamespaceKind.Time);
 
@@ -179,6 +188,10 @@ internal sealed class SpawnPlan
         if (BecomeRoot && !NewNamespaces.Contains(NamespaceKind.User) && !joined.Contains(NamespaceKind.User))
         {
             throw new ArgumentException($"spawn {Path}: becoming root needs a new or joined user namespace (it would be a no-op, or fail, in hutch's own)", nameof(BecomeRoot));
+        }
+        if (Cgroup is { ThreadFiles.Count: > Libc.HUTCH_SPAWN_MAX_CGROUP_FILES })
+        {
+            throw new ArgumentException($"spawn {Path}: {Cgroup.ThreadFiles.Count} cgroup hierarchies, at most {Libc.HUTCH_SPAWN_MAX_CGROUP_FILES}", nameof(Cgroup));
         }
         if (ClearGroups && !BecomeRoot)
         {

@@ -1,7 +1,7 @@
 namespace Hutch.Linux.Spawn;
 
 /// <summary>
-/// Where a spawn failed. Signals..TimeNs are the HUTCH_STEP_* a child reports over the error
+/// Where a spawn failed. Signals..Cgroup are the HUTCH_STEP_* a child reports over the error
 /// pipe (native/hutch_native.h; the ABI test checks the values); the others happen in hutch.
 /// </summary>
 internal enum SpawnStep
@@ -22,6 +22,8 @@ internal enum SpawnStep
     TimeNs = 9,
     /// <summary>The `hutch exec` process setup (index: HUTCH_PROC_STEP_*, native/procsetup.h).</summary>
     ProcessSetup = 10,
+    /// <summary>Joining the container's cgroup (index: the v1 tasks file; -1: the cgroup2 cgroup.procs).</summary>
+    Cgroup = 11,
     /// <summary>Waiting for the child (waitid) or reading its report.</summary>
     Wait = 100,
     /// <summary>Sending the child a signal.</summary>

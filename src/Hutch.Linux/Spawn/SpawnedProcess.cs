@@ -249,6 +249,14 @@ internal sealed class SpawnedProcess : IDisposable
                     Errno.EINVAL or Errno.ERANGE => "an offset is out of the range the kernel accepts (monotonic and boottime only, within about +-146 years; nanosecs below 1000000000)",
                     _ => null,
                 });
+            case SpawnStep.Cgroup:
+                var file = plan.Cgroup is null ? "?" : plan.Cgroup.FileName(report.Index);
+                return new SpawnException(step, plan.Path, file, errno, errno switch
+                {
+                    Errno.ENOSPC or Errno.EINVAL => "a v1 cpuset cgroup needs cpuset.cpus and cpuset.mems set first",
+                    Errno.EBUSY or Errno.EOPNOTSUPP => "a cgroup2 directory with controllers enabled for its children cannot hold processes",
+                    _ => null,
+                });
             case SpawnStep.ProcessSetup:
                 var (what, hint) = ProcessSetupSteps.Describe(report.Index, errno, plan);
                 return new SpawnException(step, plan.Path, what, errno, hint);

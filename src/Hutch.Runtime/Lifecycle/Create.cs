@@ -38,8 +38,6 @@ internal static class Create
     {
         terminalMaster = null;
         ContainerId.Validate(options.Id);
-        // The kernel's wait for the init's cgroup placement passes meanwhile (the CLI started it first).
-        CgroupMigrationWarmup.Start();
         var layout = CgroupLayout.Detect();
         var bundle = Path.GetFullPath(options.Bundle ?? Directory.GetCurrentDirectory());
         var configPath = options.ConfigPath is { } given ? Path.GetFullPath(given) : Path.Combine(bundle, "config.json");
@@ -89,6 +87,13 @@ internal static class Create
             var fifoInInit = fifo;
             File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
 
+            // Limits first, then the init: it never runs a moment unlimited, and it joins the
+            // cgroup by itself as it is born (CgroupPlacement). Always applied: without
+            // linux.resources the default device rules still hold (runc).
+            cgroup = Cgroup.Create(layout, ContainerCgroup.PathFor(config, options.Id));
+            CgroupResources.Apply(cgroup, layout, config.Linux?.Resources ?? new LinuxResources(), warn: options.Warn);
+            using var placement = cgroup.OpenPlacement();
+
             using var initExecutable = InitExecutable.Open();
             options.Debug?.Invoke(initExecutable.Describe());
             var rc = Libc.UnixSocketPair(Libc.TerminalConstants.SOCK_STREAM, out var parentEnd, out var childEnd);
@@ -137,6 +142,7 @@ internal static class Create
                     ClearGroups = namespaces.New.Contains(NamespaceKind.User) && Libc.geteuid() == 0,
                     // Until it execs the sealed copy, the child is the host's hutch (CVE-2019-5736).
                     NotDumpable = Libc.geteuid() == 0,
+                    Cgroup = placement,
                 });
                 sync.ChildEnd.Dispose();
                 // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.
@@ -146,11 +152,6 @@ internal static class Create
                 {
                     IdMap.Write(init.Pid, Entries(config.Linux?.UidMappings), Entries(config.Linux?.GidMappings), privileged: Libc.geteuid() == 0);
                 }
-                // Limits first, then the init: it never runs a moment unlimited.
-                // Always applied: without linux.resources the default device rules still hold (runc).
-                cgroup = Cgroup.Create(layout, ContainerCgroup.PathFor(config, options.Id));
-                CgroupResources.Apply(cgroup, layout, config.Linux?.Resources ?? new LinuxResources(), warn: options.Warn);
-                cgroup.AddProcess(init.Pid);
                 // Net devices: the child is in its namespaces and has not exec'd; prestart and
                 // createRuntime hooks come later and see the devices already inside.
                 if (config.Linux?.NetDevices is { Count: > 0 } devices)

@@ -50,11 +50,6 @@ internal static class Exec
         var store = new StateStore(options.Root);
         var state = store.Load(options.Id);
         var directory = store.DirectoryOf(options.Id);
-        if (state.Cgroup is not null)
-        {
-            // The kernel's wait before the cgroup placement below passes while exec plans (CgroupMigrationWarmup).
-            CgroupMigrationWarmup.Start();
-        }
         CheckStatus(options, StatusProbe.Probe(state, directory));
         using var init = ContainerProcess.Open(state) ?? throw Stopped(options.Id);
 
@@ -65,6 +60,10 @@ internal static class Exec
         CheckTerminal(options, terminal);
         var plan = Plan(options, process, config);
         var initialCpus = InitialAffinity(process);
+        var cgroup = ExecCgroup.Resolve(state, options.SubCgroups);
+        // The process joins its cgroup as it is born (CgroupPlacement: no whole-process migration),
+        // unless execCPUAffinity.initial must apply first, outside the cgroup (then hutch moves it).
+        using var placement = initialCpus is null ? cgroup?.OpenPlacement() : null;
 
         using var root = RootPath.OpenRoot($"/proc/{init.Pid.ToString(CultureInfo.InvariantCulture)}/root");
         var env = ProcessEnvironment.Build(plan.Env, () => InRootLookup.Home(root, plan.Uid));
@@ -121,6 +120,7 @@ internal static class Exec
                 // Until its execve the child is the host's hutch, inside the container and, after
                 // the process setup, with the container's capabilities (CVE-2019-5736).
                 NotDumpable = Libc.geteuid() == 0,
+                Cgroup = placement,
             });
             child = spawned;
             forwarder?.ForwardTo(spawned);
@@ -132,7 +132,10 @@ internal static class Exec
                 {
                     ExecAttributes.SetAffinity(spawned.Pid, initialCpus, "execCPUAffinity.initial");
                 }
-                ExecCgroup.Join(state, options.SubCgroups, spawned.Pid);
+                if (placement is null)
+                {
+                    cgroup?.AddProcess(spawned.Pid);
+                }
                 if (plan.CpuAffinity is { } finalCpus)
                 {
                     ExecAttributes.SetAffinity(spawned.Pid, finalCpus, "execCPUAffinity.final");

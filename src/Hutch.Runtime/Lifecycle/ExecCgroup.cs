@@ -5,13 +5,13 @@ using Hutch.Runtime.State;
 namespace Hutch.Runtime.Lifecycle;
 
 /// <summary>
-/// Puts an exec'd process (held, not yet released) in the container's cgroup, or in existing
-/// sub-cgroups of it named by `exec --cgroup [controller[,controller]:]path` (runc's form; a
-/// path with no controller applies to every hierarchy).
+/// The cgroup an exec'd process joins: the container's, or existing sub-cgroups of it named by
+/// `exec --cgroup [controller[,controller]:]path` (runc's form; a path with no controller
+/// applies to every hierarchy). Null for a container without a cgroup (an older hutch's).
 /// </summary>
 internal static class ExecCgroup
 {
-    public static void Join(ContainerState state, IReadOnlyList<string> subCgroups, int pid)
+    public static Cgroup? Resolve(ContainerState state, IReadOnlyList<string> subCgroups)
     {
         if (ContainerCgroup.Open(state) is not { } cgroup)
         {
@@ -19,12 +19,11 @@ internal static class ExecCgroup
             {
                 throw new LifecycleException($"container {state.Id}: --cgroup needs the container's cgroup, and it has none (created by an older hutch)");
             }
-            return;
+            return null;
         }
         if (subCgroups.Count == 0)
         {
-            cgroup.AddProcess(pid);
-            return;
+            return cgroup;
         }
         var directories = new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal);
         foreach (var entry in subCgroups)
@@ -54,6 +53,6 @@ internal static class ExecCgroup
                 }
             }
         }
-        Cgroup.Attach(CgroupLayout.Detect(), directories).AddProcess(pid);
+        return Cgroup.Attach(CgroupLayout.Detect(), directories);
     }
 }

@@ -57,14 +57,16 @@ public class NativeAbiTests
             OFF(hutch_spawn_plan, fd_maps); OFF(hutch_spawn_plan, error_fd); OFF(hutch_spawn_plan, exec_fd);
             OFF(hutch_spawn_plan, path); OFF(hutch_spawn_plan, argv); OFF(hutch_spawn_plan, envp);
             OFF(hutch_spawn_plan, time_offsets); OFF(hutch_spawn_plan, time_offsets_len);
+            OFF(hutch_spawn_plan, cgroup_fd); OFF(hutch_spawn_plan, cgroup_procs_fd); OFF(hutch_spawn_plan, cgroup_thread_count);
+            OFF(hutch_spawn_plan, cgroup_thread_fds);
             OFF(hutch_ns_join, fd); OFF(hutch_ns_join, nstype); OFF(hutch_fd_map, src); OFF(hutch_fd_map, dst);
             OFF(hutch_spawn_report, step); OFF(hutch_spawn_report, index); OFF(hutch_spawn_report, err);
             V(CLONE_NEWNS); V(CLONE_NEWUTS); V(CLONE_NEWIPC); V(CLONE_NEWUSER); V(CLONE_NEWPID);
             V(CLONE_NEWNET); V(CLONE_NEWCGROUP); V(CLONE_NEWTIME);
-            V(HUTCH_SPAWN_NO_CLONE3); V(HUTCH_SPAWN_TWO_STAGE); V(HUTCH_SPAWN_VFORK); V(HUTCH_SPAWN_BECOME_ROOT); V(HUTCH_SPAWN_CLEAR_GROUPS); V(HUTCH_SPAWN_NOT_DUMPABLE); V(HUTCH_SPAWN_MAX_JOINS); V(HUTCH_SPAWN_MAX_FD_MAPS);
+            V(HUTCH_SPAWN_NO_CLONE3); V(HUTCH_SPAWN_TWO_STAGE); V(HUTCH_SPAWN_VFORK); V(HUTCH_SPAWN_BECOME_ROOT); V(HUTCH_SPAWN_CLEAR_GROUPS); V(HUTCH_SPAWN_NOT_DUMPABLE); V(HUTCH_SPAWN_MAX_JOINS); V(HUTCH_SPAWN_MAX_FD_MAPS); V(HUTCH_SPAWN_MAX_CGROUP_FILES);
             V(HUTCH_SPAWN_CHILD_FAILED);
             V(HUTCH_STEP_SIGNALS); V(HUTCH_STEP_SETNS); V(HUTCH_STEP_CLONE); V(HUTCH_STEP_FD_MAP);
-            V(HUTCH_STEP_CLOSE_FDS); V(HUTCH_STEP_SYNC); V(HUTCH_STEP_EXEC); V(HUTCH_STEP_SETID); V(HUTCH_STEP_TIMENS);
+            V(HUTCH_STEP_CLOSE_FDS); V(HUTCH_STEP_SYNC); V(HUTCH_STEP_EXEC); V(HUTCH_STEP_SETID); V(HUTCH_STEP_TIMENS); V(HUTCH_STEP_CGROUP);
             V(O_RDONLY); V(O_WRONLY); V(O_RDWR); V(O_CREAT); V(O_EXCL); V(O_NOCTTY); V(O_TRUNC); V(O_APPEND);
             V(O_NONBLOCK); V(O_CLOEXEC); V(O_PATH); V(O_DIRECTORY); V(O_NOFOLLOW);
             V(POLLIN); V(POLLHUP); printf("sizeof pollfd %zu\n", sizeof(struct pollfd));
@@ -99,6 +101,10 @@ public class NativeAbiTests
             (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.envp", "Envp"),
             (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.time_offsets", "TimeOffsets"),
             (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.time_offsets_len", "TimeOffsetsLen"),
+            (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.cgroup_fd", "CgroupFd"),
+            (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.cgroup_procs_fd", "CgroupProcsFd"),
+            (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.cgroup_thread_count", "CgroupThreadCount"),
+            (typeof(Libc.HutchSpawnPlan), "hutch_spawn_plan.cgroup_thread_fds", "CgroupThreadFds"),
             (typeof(Libc.HutchNsJoin), "hutch_ns_join.fd", "Fd"),
             (typeof(Libc.HutchNsJoin), "hutch_ns_join.nstype", "NsType"),
             (typeof(Libc.HutchFdMap), "hutch_fd_map.src", "Src"),
@@ -137,12 +143,13 @@ public class NativeAbiTests
             ("HUTCH_SPAWN_VFORK", Libc.HUTCH_SPAWN_VFORK),
             ("HUTCH_SPAWN_BECOME_ROOT", Libc.HUTCH_SPAWN_BECOME_ROOT), ("HUTCH_SPAWN_CLEAR_GROUPS", Libc.HUTCH_SPAWN_CLEAR_GROUPS), ("HUTCH_SPAWN_NOT_DUMPABLE", Libc.HUTCH_SPAWN_NOT_DUMPABLE),
             ("HUTCH_SPAWN_MAX_JOINS", Libc.HUTCH_SPAWN_MAX_JOINS), ("HUTCH_SPAWN_MAX_FD_MAPS", Libc.HUTCH_SPAWN_MAX_FD_MAPS),
+            ("HUTCH_SPAWN_MAX_CGROUP_FILES", Libc.HUTCH_SPAWN_MAX_CGROUP_FILES),
             ("HUTCH_SPAWN_CHILD_FAILED", Libc.HUTCH_SPAWN_CHILD_FAILED),
             ("HUTCH_STEP_SIGNALS", (long)SpawnStep.Signals), ("HUTCH_STEP_SETNS", (long)SpawnStep.Setns),
             ("HUTCH_STEP_CLONE", (long)SpawnStep.Clone), ("HUTCH_STEP_FD_MAP", (long)SpawnStep.FdMap),
             ("HUTCH_STEP_CLOSE_FDS", (long)SpawnStep.CloseFds), ("HUTCH_STEP_SYNC", (long)SpawnStep.Sync),
             ("HUTCH_STEP_EXEC", (long)SpawnStep.Exec), ("HUTCH_STEP_SETID", (long)SpawnStep.SetId),
-            ("HUTCH_STEP_TIMENS", (long)SpawnStep.TimeNs),
+            ("HUTCH_STEP_TIMENS", (long)SpawnStep.TimeNs), ("HUTCH_STEP_CGROUP", (long)SpawnStep.Cgroup),
         ];
         AssertAll(constants);
     }

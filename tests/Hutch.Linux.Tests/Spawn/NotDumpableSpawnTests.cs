@@ -29,7 +29,7 @@ public class NotDumpableSpawnTests
             if (pipe(sync) || pipe(err))
                 return -1;
             struct hutch_spawn_plan plan = { .flags = flags, .sync_fd = sync[0], .error_fd = err[1],
-                                             .exec_fd = -1, .path = "/bin/true", .argv = argv, .envp = envp };
+                                             .exec_fd = -1, .cgroup_fd = -1, .cgroup_procs_fd = -1, .path = "/bin/true", .argv = argv, .envp = envp };
             int pid = hutch_spawn(&plan, &pidfd);
             if (pid <= 0)
                 return -2;

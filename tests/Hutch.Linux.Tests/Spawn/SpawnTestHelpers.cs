@@ -63,6 +63,8 @@ internal static partial class SpawnTestHelpers
                     BecomeRoot = plan.BecomeRoot,
                     ClearGroups = plan.ClearGroups,
                     TimeOffsets = plan.TimeOffsets,
+                    Cgroup = plan.Cgroup,
+                    NotDumpable = plan.NotDumpable,
                 });
             }
             using (process)

@@ -54,7 +54,9 @@ public partial class ForegroundTerminalTests
         new WindowSize(30, 100).Set(user.Master, "user terminal");
         var cooked = TerminalMode.Get(user.Peer, "user terminal");
         // setsid -c: the shell leads a session whose controlling terminal is the pty, as the init arranges.
-        using var child = SpawnShell(container, "stty size; read x; stty size; read y", controllingTerminal: true);
+        // The first read holds the shell until Start has copied the size (a 0x0 terminal makes
+        // busybox's `stty size` fail): in `run` the process starts only after that too.
+        using var child = SpawnShell(container, "read w; stty size; read x; stty size; read y", controllingTerminal: true);
         var master = PassOverSocketPair(container);
 
         using (var terminal = ForegroundTerminal.Start(master, user.Peer, user.Peer))
@@ -64,6 +66,7 @@ public partial class ForegroundTerminalTests
             Assert.Equal(0u, raw.LocalFlags & (ICANON | ECHO | ISIG));
 
             // The initial size comes from the user's terminal.
+            Write(user.Master, "\r");
             ReadUntil(user.Master, "30 100");
 
             // The user's window changes; the kernel would send SIGWINCH to hutch: do it by hand.

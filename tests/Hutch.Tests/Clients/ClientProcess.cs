@@ -11,15 +11,23 @@ namespace Hutch.Tests.Clients;
 /// </summary>
 internal static class ClientProcess
 {
+    /// <param name="holdStdin">
+    /// stdin is a pipe held open (never written) until the program exits, instead of /dev/null.
+    /// For script(1) running an interactive client (`podman run -it`, `ctr run -t`): at EOF on its
+    /// input, script passes an end-of-file to the terminal, and the client may stop copying the
+    /// container's output before it arrives (seen once in ten runs, with any runtime).
+    /// </param>
     internal static Outcome Run(string workDirectory, TimeSpan deadline, string program, IEnumerable<string> args,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, bool holdStdin = false)
     {
         var tag = Guid.NewGuid().ToString("N");
         var stdout = Path.Combine(workDirectory, tag + ".out");
         var stderr = Path.Combine(workDirectory, tag + ".err");
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workDirectory };
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workDirectory, RedirectStandardInput = holdStdin };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >\"$CLIENT_OUT\" 2>\"$CLIENT_ERR\"");
+        start.ArgumentList.Add(holdStdin
+            ? "exec \"$0\" \"$@\" >\"$CLIENT_OUT\" 2>\"$CLIENT_ERR\""
+            : "exec \"$0\" \"$@\" </dev/null >\"$CLIENT_OUT\" 2>\"$CLIENT_ERR\"");
         start.ArgumentList.Add(program);
         foreach (var arg in args)
         {
@@ -37,6 +45,10 @@ internal static class ClientProcess
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
+        }
+        if (holdStdin)
+        {
+            process.StandardInput.Close();
         }
         var outcome = new Outcome(finished ? process.ExitCode : -1, ReadAndDelete(stdout), ReadAndDelete(stderr));
         return finished

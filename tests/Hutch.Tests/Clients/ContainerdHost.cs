@@ -61,7 +61,7 @@ public sealed class ContainerdHost : IDisposable
         _ = _daemon.Value;
         var line = ClientProcess.ShellLine(["ctr", "--address", Socket, "run", .. options, "--fifo-dir", FifoDirectory, "--runc-binary", HutchBinary.PathName,
             "--runc-root", RuncRoot, "--rootfs", ContainerHost.Rootfs, id, .. command]);
-        return ClientProcess.Run(_work, deadline, "script", ["-qfec", line, "/dev/null"]);
+        return ClientProcess.Run(_work, deadline, "script", ["-qfec", line, "/dev/null"], holdStdin: true);
     }
 
     /// <summary>Runs `ctr --address SOCKET args...` (containerd is started first).</summary>

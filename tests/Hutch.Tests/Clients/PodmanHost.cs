@@ -68,7 +68,7 @@ public sealed class PodmanHost : IDisposable
     {
         _ = _imported.Value;
         var line = ClientProcess.ShellLine(new[] { ClientRequirements.FindProgram("podman")! }.Concat(GlobalOptions).Concat(args));
-        return ClientProcess.Run(_work, Deadline, "script", ["-qfec", line, "/dev/null"]);
+        return ClientProcess.Run(_work, Deadline, "script", ["-qfec", line, "/dev/null"], holdStdin: true);
     }
 
     private Outcome PodmanRaw(params string[] args) =>

@@ -52,8 +52,10 @@ test-stress: native
 demo: deps build
 	bash docs/demo/netdevices-walkthrough.sh
 
+# The runtimes side by side, then the netDevices figures (bench/results/{runtimes,netdevices}.md).
 bench: deps-bench build
 	bash bench/run.sh
+	bash bench/netdevices.sh
 
 clean:
 	$(MAKE) -C native clean

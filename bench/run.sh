@@ -320,6 +320,9 @@ mkdir -p "$out"
     target "peak RSS <= crun's" "$(ratio "${rss[hutch]}" "${rss[crun]}")" 1.0
     echo "- binary size recorded: $(mib $((size[hutch] / 1024))) MiB."
     echo
+    echo "The netDevices figures (hutch's \`run\` with 1, 8 and 64 devices against iproute2) are in"
+    echo "[netdevices.md](netdevices.md), from \`bench/netdevices.sh\`, which \`make bench\` runs next."
+    echo
     echo "## How it was measured"
     echo
     echo "- One busybox bundle (\`tests/tools/busybox-rootfs.sh\`); config.json from \`hutch spec --no-terminal -- /bin/true\`"

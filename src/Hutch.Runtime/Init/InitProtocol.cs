@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 
@@ -9,8 +7,8 @@ namespace Hutch.Runtime.Init;
 // The create parent and the container's init talk over one AF_UNIX stream socketpair: the
 // init's end is mapped to fd N in the child (N = 3 + the preserved fds; the init reads N from
 // _HUTCH_INITFD). Each message is a 4-byte little-endian length and one JSON object whose
-// "type" names it. Every error in the init travels back as an InitError and becomes create's
-// error, text unchanged.
+// "type" names it (InitMessageCodec). Every error in the init travels back as an InitError
+// and becomes create's error, text unchanged.
 //
 //   hutch create (parent, host namespaces)              hutch init (child, container namespaces)
 //   ---------------------------------------             ----------------------------------------
@@ -43,13 +41,7 @@ namespace Hutch.Runtime.Init;
 //                                                        hooks or the exec failed)
 //   poststart hooks, state.json (running)
 
-/// <summary>One message of the create/init protocol (the diagram above).</summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(InitBootstrap), "bootstrap")]
-[JsonDerivedType(typeof(InitRunHooks), "runHooks")]
-[JsonDerivedType(typeof(InitHooksDone), "hooksDone")]
-[JsonDerivedType(typeof(InitReady), "ready")]
-[JsonDerivedType(typeof(InitError), "error")]
+/// <summary>One message of the create/init protocol (the diagram above); InitMessageCodec has its wire form.</summary>
 internal abstract class InitMessage;
 
 /// <summary>Parent to init, first: everything the init needs (never through the environment).</summary>
@@ -121,11 +113,6 @@ internal sealed class InitError : InitMessage
     public required string Message { get; init; }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(InitMessage))]
-internal sealed partial class InitProtocolJsonContext : JsonSerializerContext;
-
 /// <summary>One end of the create/init socket: framed, typed messages.</summary>
 internal sealed class InitChannel : IDisposable
 {
@@ -142,7 +129,7 @@ internal sealed class InitChannel : IDisposable
 
     public void Send(InitMessage message)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, InitProtocolJsonContext.Default.InitMessage);
+        var body = InitMessageCodec.Encode(message);
         var frame = new byte[4 + body.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
         body.CopyTo(frame, 4);
@@ -174,15 +161,7 @@ internal sealed class InitChannel : IDisposable
         }
         var body = new byte[length];
         ReadExactly(body, allowEof: false);
-        try
-        {
-            return JsonSerializer.Deserialize(body, InitProtocolJsonContext.Default.InitMessage)
-                ?? throw new InitException("the init socket carried `null`");
-        }
-        catch (JsonException e)
-        {
-            throw new InitException($"the init socket carried a message hutch cannot read: {e.Message}", e);
-        }
+        return InitMessageCodec.Decode(body);
     }
 
     public void Dispose() => _socket.Dispose();

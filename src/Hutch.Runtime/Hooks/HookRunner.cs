@@ -20,16 +20,24 @@ internal static class HookRunner
     private const int OutputTail = 1024;
 
     /// <summary>Runs every hook of <paramref name="phase"/>; throws <see cref="HookException"/> at the first failure.</summary>
-    public static void RunAll(Hutch.Spec.Hooks? hooks, HookPhase phase, byte[] state)
+    public static void RunAll(Hutch.Spec.Hooks? hooks, HookPhase phase, byte[] state) =>
+        RunAll(hooks, phase, () => state);
+
+    /// <summary>
+    /// <see cref="RunAll(Hutch.Spec.Hooks?, HookPhase, byte[])"/> with the state made only when the
+    /// phase has hooks: the init would otherwise build the state's JSON metadata for nothing.
+    /// </summary>
+    public static void RunAll(Hutch.Spec.Hooks? hooks, HookPhase phase, Func<byte[]> state)
     {
         var list = hooks.Of(phase);
-        if (list is null)
+        if (list is not { Count: > 0 })
         {
             return;
         }
+        var bytes = state();
         for (var i = 0; i < list.Count; i++)
         {
-            Run(list[i], phase, i, state);
+            Run(list[i], phase, i, bytes);
         }
     }
 

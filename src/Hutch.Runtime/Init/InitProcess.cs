@@ -81,7 +81,7 @@ internal static class InitProcess
                         throw new InitException($"expected hooksDone from the parent, got {other?.GetType().Name ?? "end of stream"}");
                 }
 
-                HookRunner.RunAll(config.Hooks, HookPhase.CreateContainer, OciState(boot, config, ContainerStatus.Creating));
+                HookRunner.RunAll(config.Hooks, HookPhase.CreateContainer, () => OciState(boot, config, ContainerStatus.Creating));
                 rootfs?.PivotRoot();
                 if (consoleSocket is not null)
                 {
@@ -150,7 +150,7 @@ internal static class InitProcess
             }
             try
             {
-                HookRunner.RunAll(config.Hooks, HookPhase.StartContainer, OciState(boot, config, ContainerStatus.Created));
+                HookRunner.RunAll(config.Hooks, HookPhase.StartContainer, () => OciState(boot, config, ContainerStatus.Created));
                 if (plan is null)
                 {
                     throw new InitException($"container {boot.Id} has no process to start: config.json has no \"process\"");

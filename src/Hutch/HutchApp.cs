@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hutch.Commands;
 using Hutch.Logging;
+using Hutch.Runtime.Init;
 
 namespace Hutch;
 
@@ -13,6 +14,12 @@ internal static class HutchApp
 {
     internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
+        // The container's init, as create starts it (argv exactly "hutch init"): straight in,
+        // without building the CLI's commands, which cost the init start-up time and memory.
+        if (args is [InitCommand.CommandName])
+        {
+            return RunInit(error);
+        }
         var root = new HutchRootCommand();
         var parsed = root.ParseArgs(args);
         // Read even from a command line with errors, so that a parse error reaches containerd's log file.
@@ -66,6 +73,21 @@ internal static class HutchApp
                 log.Failure(e.Message, e);
                 return ExitCodes.Failure;
             }
+        }
+    }
+
+    private static int RunInit(TextWriter error)
+    {
+        try
+        {
+            return InitProcess.Run();
+        }
+#pragma warning disable CA1031 // as in Run: every failure becomes `hutch: <message>` and exit 1.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            CliLog.StderrOnly(error, debug: false).Failure(e.Message, e);
+            return ExitCodes.Failure;
         }
     }
 

@@ -43,7 +43,7 @@ internal static class InitProcess
                 using var consoleSocket = boot.ConsoleSocketFd is { } consoleFd ? new SafeFd(consoleFd) : null;
                 if (boot.UnshareCgroupNamespace)
                 {
-                    // Create put this process in the container's cgroup before sending the bootstrap:
+                    // This process joined the container's cgroup as it was born (CgroupPlacement):
                     // the namespace's root is that cgroup.
                     var unshared = Libc.unshare((int)Hutch.Linux.Namespaces.NamespaceKind.Cgroup);
                     if (unshared < 0)

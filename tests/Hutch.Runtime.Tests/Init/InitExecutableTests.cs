@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Mounts;
@@ -24,7 +23,7 @@ public sealed class InitExecutableTests
             Assert.Equal(InitExecutableKind.ReadOnlyOverlay, exe.Kind);
             Assert.Null(exe.OverlayRefusal);
             Assert.Equal(Inode("/proc/self/exe"), Inode(exe.Fd));
-            Assert.Equal(Sha256("/proc/self/exe"), Sha256(ProcFd(exe.Fd)));
+            Assert.Equal(FileHash.Sha256("/proc/self/exe"), FileHash.Sha256(ProcFd(exe.Fd)));
             Assert.Equal(-Errno.EROFS, OpenForWriting(ProcFd(exe.Fd)));
             Assert.Contains("read-only overlay view", exe.Describe(), StringComparison.Ordinal);
             // Detached: the overlay and its empty tmpfs layer are in no mount namespace.
@@ -53,7 +52,7 @@ public sealed class InitExecutableTests
         // made (fd still open), cloned, MOUNT_ATTR_RDONLY cleared, attached, remounted rw.
         var binary = new FileInfo("/proc/self/exe").LinkTarget!;
         var name = Path.GetFileName(binary);
-        var hashBefore = Sha256(binary);
+        var hashBefore = FileHash.Sha256(binary);
         Assert.Equal(0, Libc.OpenAt(null, Path.GetDirectoryName(binary)!, Libc.O_PATH | Libc.O_DIRECTORY, 0, out var directory));
         using (directory)
         using (var overlay = ReadOnlySelfExe.MountOverlay(directory))
@@ -85,7 +84,7 @@ public sealed class InitExecutableTests
                 Directory.Delete(work);
             }
         }
-        Assert.Equal(hashBefore, Sha256(binary));
+        Assert.Equal(hashBefore, FileHash.Sha256(binary));
     }
 
     [Fact]
@@ -95,7 +94,7 @@ public sealed class InitExecutableTests
         Assert.Equal(InitExecutableKind.SealedMemfd, exe.Kind);
         Assert.Null(exe.OverlayRefusal);
         Assert.Equal((int)SealedSelfCopy.AllSeals, SealedSelfCopy.GetSeals(exe.Fd));
-        Assert.Equal(Sha256("/proc/self/exe"), Sha256(ProcFd(exe.Fd)));
+        Assert.Equal(FileHash.Sha256("/proc/self/exe"), FileHash.Sha256(ProcFd(exe.Fd)));
         Assert.Contains("sealed memfd copy", exe.Describe(), StringComparison.Ordinal);
     }
 
@@ -118,7 +117,7 @@ public sealed class InitExecutableTests
                 Assert.Contains("sealed memfd copy", exe.Describe(), StringComparison.Ordinal);
                 Assert.Contains("refused", exe.Describe(), StringComparison.Ordinal);
                 Assert.Equal((int)SealedSelfCopy.AllSeals, SealedSelfCopy.GetSeals(exe.Fd));
-                Assert.Equal(Sha256("/bin/true"), Sha256(ProcFd(exe.Fd)));
+                Assert.Equal(FileHash.Sha256("/bin/true"), FileHash.Sha256(ProcFd(exe.Fd)));
             }
         }
         finally
@@ -195,12 +194,6 @@ public sealed class InitExecutableTests
         var rc = Libc.OpenAt(null, path, Libc.O_WRONLY, 0, out var fd);
         fd.Dispose();
         return rc;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream));
     }
 
     /// <summary>This process's mountinfo lines of an overlay or a tmpfs made through /proc/self/fd layers (ours would be).</summary>

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Mounts;
+using Hutch.Testing;
 
 namespace Hutch.Tests.Integration;
 
@@ -20,7 +20,7 @@ public sealed class SealedInitTests(ContainerHost host) : IClassFixture<Containe
     [ContainerFact]
     public void The_inits_exe_is_a_read_only_overlay_view_of_hutch_that_refuses_writing_with_EROFS()
     {
-        var hashBefore = Sha256(HutchBinary.PathName);
+        var hashBefore = FileHash.Sha256(HutchBinary.PathName);
         var mountsBefore = ViewMounts("/proc/self/mountinfo");
         var id = host.NewId();
         var bundle = host.Bundle(c => c.Process!.Args = ["sleep", "30"]);
@@ -48,13 +48,13 @@ public sealed class SealedInitTests(ContainerHost host) : IClassFixture<Containe
         Assert.Equal(mountsBefore, ViewMounts("/proc/self/mountinfo"));
         Assert.Equal(0, host.Hutch("delete", "--force", id).ExitCode);
         Assert.Equal(mountsBefore, ViewMounts("/proc/self/mountinfo"));
-        Assert.Equal(hashBefore, Sha256(HutchBinary.PathName));
+        Assert.Equal(hashBefore, FileHash.Sha256(HutchBinary.PathName));
     }
 
     [ContainerFact]
     public void A_privileged_process_in_the_container_can_neither_write_the_inits_exe_nor_bind_mount_it()
     {
-        var hashBefore = Sha256(HutchBinary.PathName);
+        var hashBefore = FileHash.Sha256(HutchBinary.PathName);
         var id = host.NewId();
         var bundle = host.Bundle(c =>
         {
@@ -81,7 +81,7 @@ public sealed class SealedInitTests(ContainerHost host) : IClassFixture<Containe
         Assert.DoesNotContain("bind=0", attack.Stdout, StringComparison.Ordinal);
         Assert.Contains("/proc/1/exe on /tmp/exe failed: Invalid argument", attack.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, host.Hutch("delete", "--force", id).ExitCode);
-        Assert.Equal(hashBefore, Sha256(HutchBinary.PathName));
+        Assert.Equal(hashBefore, FileHash.Sha256(HutchBinary.PathName));
     }
 
     private static ulong Inode(string path)
@@ -96,12 +96,6 @@ public sealed class SealedInitTests(ContainerHost host) : IClassFixture<Containe
         var rc = Libc.OpenAt(null, path, Libc.O_WRONLY, 0, out var fd);
         fd.Dispose();
         return rc;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream));
     }
 
     /// <summary>The mountinfo lines an init executable's overlay would show (its layers are /proc/self/fd paths).</summary>

@@ -47,8 +47,7 @@ internal static class Spawner
             {
                 // -ECHILD from a two-stage spawn: the intermediate child reported why.
                 var report = pid == -Errno.ECHILD ? SpawnedProcess.ReadReport(errorRead, plan, joins) : null;
-                throw report ?? new SpawnException(SpawnStep.Spawn, plan.Path, "a child", -pid,
-                    -pid == Errno.EPERM ? "creating namespaces needs CAP_SYS_ADMIN (run as root)" : null);
+                throw report ?? new SpawnException(SpawnStep.Spawn, plan.Path, "a child", -pid, CloneHint(plan, -pid));
             }
         }
 
@@ -59,4 +58,16 @@ internal static class Spawner
         }
         return process;
     }
+
+    // The clone itself failed: with a cgroup to be born in (CLONE_INTO_CGROUP), the kernel's
+    // refusal is about that directory.
+    private static string? CloneHint(SpawnPlan plan, int errno) => errno switch
+    {
+        Errno.EBUSY or Errno.EOPNOTSUPP when plan.Cgroup is not null =>
+            "the cgroup2 directory cannot take a process: it has controllers enabled for its children, or is a threaded cgroup; use a leaf cgroup for linux.cgroupsPath",
+        Errno.EACCES when plan.Cgroup is not null =>
+            "hutch may not place a process in that cgroup2 directory",
+        Errno.EPERM => "creating namespaces needs CAP_SYS_ADMIN (run as root)",
+        _ => null,
+    };
 }

@@ -58,6 +58,36 @@ public sealed class CgroupPlacementSpawnTests
         }
     }
 
+    [CgroupFact(NeedsUnifiedControllers = true)]
+    public void A_cgroup2_directory_that_cannot_hold_processes_fails_the_spawn_with_a_hint()
+    {
+        var layout = CgroupLayout.Detect();
+        var cgroup = Cgroup.Create(layout, "/" + Host.UniqueName("hutpl"));
+        var child = Path.Combine(cgroup.UnifiedDir!, "child");
+        try
+        {
+            // A controller enabled for its children: cgroup2's no-internal-process rule refuses a process here.
+            Directory.CreateDirectory(child);
+            var controller = File.ReadAllText(Path.Combine(cgroup.UnifiedDir!, "cgroup.controllers")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[0].Trim();
+            File.WriteAllText(Path.Combine(cgroup.UnifiedDir!, "cgroup.subtree_control"), "+" + controller);
+            using var placement = cgroup.OpenPlacement();
+
+            var e = Assert.Throws<SpawnException>(() => SpawnTestHelpers.Capture(new SpawnPlan
+            {
+                Path = "/bin/true",
+                Envp = [],
+                Cgroup = placement,
+            }));
+
+            Assert.Contains("controllers enabled for its children", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(child);
+            cgroup.Remove();
+        }
+    }
+
     private static void AssertPlaced(bool avoidClone3, IReadOnlyList<NamespaceKind> newNamespaces, bool twoStage)
     {
         var layout = CgroupLayout.Detect();

@@ -37,7 +37,7 @@ internal sealed class SpawnPlan
 
     public IReadOnlyList<FdMapping> Fds { get; init; } = [];
 
-    /// <summary>Exec this fd (execveat AT_EMPTY_PATH) instead of <see cref="Path"/>: a sealed copy of a binary.</summary>
+    /// <summary>Exec this fd (execveat AT_EMPTY_PATH) instead of <see cref="Path"/>: a read-only view or sealed copy of a binary.</summary>
     public SafeFd? ExecFd { get; init; }
 
     /// <summary>

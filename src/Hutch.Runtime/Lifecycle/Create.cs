@@ -140,7 +140,7 @@ internal static class Create
                     // setgroups is "allow": a new namespace whose maps root writes.
                     BecomeRoot = namespaces.HasUser,
                     ClearGroups = namespaces.New.Contains(NamespaceKind.User) && Libc.geteuid() == 0,
-                    // Until it execs the sealed copy, the child is the host's hutch (CVE-2019-5736).
+                    // Until it execs the init executable, the child is the host's hutch (CVE-2019-5736).
                     NotDumpable = Libc.geteuid() == 0,
                     Cgroup = placement,
                 });

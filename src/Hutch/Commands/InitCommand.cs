@@ -3,7 +3,7 @@ using Hutch.Runtime.Init;
 
 namespace Hutch.Commands;
 
-/// <summary>`hutch init`: hidden; the container's init, which `create` starts from a sealed copy of hutch.</summary>
+/// <summary>`hutch init`: hidden; the container's init, which `create` starts from a read-only view (or sealed copy) of hutch.</summary>
 internal sealed class InitCommand : Command
 {
     internal const string CommandName = "init";

@@ -13,8 +13,8 @@ using Hutch.Spec;
 namespace Hutch.Runtime.Init;
 
 /// <summary>
-/// `hutch init`: the container's init, run from the init executable (InitExecutable) inside the container's
-/// namespaces (InitProtocol.cs draws the whole exchange). It never prints: stdio belong to the
+/// `hutch init`: the container's init, run from the init executable (InitExecutable) inside
+/// the container's namespaces (InitProtocol.cs draws the whole exchange). It never prints: stdio belong to the
 /// container; every failure goes back to the parent (before ready) or to `start` through the
 /// exec fifo (after it).
 /// </summary>

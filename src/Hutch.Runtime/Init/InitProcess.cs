@@ -200,16 +200,7 @@ internal static class InitProcess
     };
 
     private static byte[] OciState(InitBootstrap boot, ContainerConfig config, ContainerStatus status) =>
-        StateJson.ToOciJsonUtf8(new ContainerState
-        {
-            OciVersion = DefaultConfig.OciVersion,
-            Id = boot.Id,
-            Status = status,
-            Pid = boot.HostPid,
-            Bundle = boot.Bundle,
-            Annotations = config.Annotations,
-            Rootfs = boot.Rootfs,
-        }, status);
+        StateJson.ToOciJsonUtf8(State(boot, config, status), status);
 
     private static void TrySend(InitChannel channel, string message)
     {

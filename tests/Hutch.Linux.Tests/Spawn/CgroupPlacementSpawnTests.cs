@@ -83,7 +83,10 @@ public sealed class CgroupPlacementSpawnTests
         }
         finally
         {
-            Directory.Delete(child);
+            if (Directory.Exists(child))
+            {
+                Directory.Delete(child);
+            }
             cgroup.Remove();
         }
     }

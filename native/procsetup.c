@@ -71,6 +71,12 @@ int hutch_proc_setup_run(const struct hutch_proc_setup *s, int *out_step)
 	 * when that failed (a cwd on a root-squashed or user-only mount). */
 	if (chdir(s->cwd) < 0)
 		chdir_err = errno;
+	/* (uid_t)-1 is "unchanged" to setresuid/setresgid: the process would stay root. C# refuses
+	 * such ids (PosixIds); this is the last guard should a plan ever carry one. */
+	if (s->gid == (uint32_t)-1)
+		return fail_at(out_step, HUTCH_PROC_STEP_SETRESGID, EINVAL);
+	if (s->uid == (uint32_t)-1)
+		return fail_at(out_step, HUTCH_PROC_STEP_SETRESUID, EINVAL);
 	if (syscall(SYS_setgroups, (size_t)s->group_count, s->groups) < 0 && !(errno == EPERM && s->group_count == 0))
 		return fail_at(out_step, HUTCH_PROC_STEP_SETGROUPS, errno);
 	if (syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0)

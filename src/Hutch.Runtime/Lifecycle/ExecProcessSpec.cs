@@ -77,9 +77,9 @@ internal static class ExecProcessSpec
         }
         foreach (var gid in options.AdditionalGids)
         {
-            if (gid is < 0 or > uint.MaxValue)
+            if (!PosixIds.InRange(gid))
             {
-                throw new LifecycleException($"invalid additional-gids value {gid.ToString(CultureInfo.InvariantCulture)}");
+                throw new LifecycleException($"--additional-gids {gid.ToString(CultureInfo.InvariantCulture)}: {PosixIds.OutOfRange(gid)}");
             }
             user.AdditionalGids.Add((uint)gid);
         }
@@ -130,8 +130,12 @@ internal static class ExecProcessSpec
         };
     }
 
-    private static uint ParseId(string text, string what, string spec) =>
-        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : throw new LifecycleException($"--user {spec}: the {what} \"{text}\" is not a number (use uid[:gid])");
+    private static uint ParseId(string text, string what, string spec)
+    {
+        if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw new LifecycleException($"--user {spec}: the {what} \"{text}\" is not a number (use uid[:gid])");
+        }
+        return PosixIds.InRange(id) ? id : throw new LifecycleException($"--user {spec}: the {what} {PosixIds.OutOfRange(id)}");
+    }
 }

@@ -34,6 +34,7 @@ internal static class ProcessPlanner
         var notes = new List<string>();
         var lastCap = options.LastCapability ?? ThreadCapabilities.LastCapability();
         var user = process.User ?? new User();
+        CheckIds(user);
 
         ulong[]? affinity = null;
         if (process.ExecCPUAffinity is { } cpus)
@@ -226,6 +227,27 @@ internal static class ProcessPlanner
         catch (FormatException e)
         {
             throw Error("cpu affinity", path, e.Message);
+        }
+    }
+
+    /// <summary>Refuses ids that setresuid/setresgid/setgroups would misread (see <see cref="PosixIds"/>).</summary>
+    private static void CheckIds(User user)
+    {
+        if (!PosixIds.InRange(user.Uid))
+        {
+            throw Error("plan", "process.user.uid", PosixIds.OutOfRange(user.Uid));
+        }
+        if (!PosixIds.InRange(user.Gid))
+        {
+            throw Error("plan", "process.user.gid", PosixIds.OutOfRange(user.Gid));
+        }
+        for (var i = 0; user.AdditionalGids != null && i < user.AdditionalGids.Count; i++)
+        {
+            if (!PosixIds.InRange(user.AdditionalGids[i]))
+            {
+                throw Error("plan", $"process.user.additionalGids[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]",
+                    PosixIds.OutOfRange(user.AdditionalGids[i]));
+            }
         }
     }
 

@@ -29,6 +29,10 @@ internal static class ProcessRules
         {
             report.Error("process.user", "is required; give at least {\"uid\": 0, \"gid\": 0}");
         }
+        else
+        {
+            CheckUser(process.User, report);
+        }
 
         CheckEnv(process.Env, report);
         CheckRlimits(process.Rlimits, report);
@@ -42,6 +46,25 @@ internal static class ProcessRules
 
         CheckScheduler(process.Scheduler, report);
         CheckIOPriority(process.IOPriority, report);
+    }
+
+    private static void CheckUser(User user, ValidationReport report)
+    {
+        if (!PosixIds.InRange(user.Uid))
+        {
+            report.Error("process.user.uid", PosixIds.OutOfRange(user.Uid));
+        }
+        if (!PosixIds.InRange(user.Gid))
+        {
+            report.Error("process.user.gid", PosixIds.OutOfRange(user.Gid));
+        }
+        for (var i = 0; user.AdditionalGids != null && i < user.AdditionalGids.Count; i++)
+        {
+            if (!PosixIds.InRange(user.AdditionalGids[i]))
+            {
+                report.Error(JsonPath.Index("process.user.additionalGids", i), PosixIds.OutOfRange(user.AdditionalGids[i]));
+            }
+        }
     }
 
     private static void CheckEnv(List<string>? env, ValidationReport report)

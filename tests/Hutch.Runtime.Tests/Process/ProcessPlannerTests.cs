@@ -201,6 +201,31 @@ public sealed class ProcessPlannerTests
         Assert.Equal(-1000, Plan(Process(p => p.OomScoreAdj = -1000)).OomScoreAdj);
     }
 
+    /// <summary>
+    /// The planner is what both the init and exec (also with --process FILE, which is not a
+    /// config.json and skips its validation) go through: (uid_t)-1 must never reach setresuid,
+    /// which reads it as "unchanged" and so kept the runtime's root.
+    /// </summary>
+    [Theory]
+    [InlineData(4294967295u, 0u, "process.user.uid: is 4294967295")]
+    [InlineData(0u, 4294967295u, "process.user.gid: is 4294967295")]
+    [InlineData(2147483648u, 0u, "process.user.uid: is 2147483648")]
+    public void Ids_outside_0_to_2147483647_are_refused(uint uid, uint gid, string expected)
+    {
+        var message = Fails(Process(p => p.User = new User { Uid = uid, Gid = gid })).Message;
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Contains("0 to 2147483647", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Additional_gid_4294967295_is_refused_and_2147483647_accepted()
+    {
+        var message = Fails(Process(p => p.User = new User { AdditionalGids = [1, uint.MaxValue] })).Message;
+        Assert.Contains("process.user.additionalGids[1]: is 4294967295", message, StringComparison.Ordinal);
+        var plan = Plan(Process(p => p.User = new User { Uid = int.MaxValue, Gid = int.MaxValue, AdditionalGids = [int.MaxValue] }));
+        Assert.Equal((uint)int.MaxValue, plan.Uid);
+    }
+
     [Fact]
     public void Labels_are_ignored_with_a_note_when_the_lsm_is_off_and_refused_when_on()
     {

@@ -76,6 +76,11 @@ public class ConfigValidatorRulesTests
             "process.rlimits[1].type", "already set by process.rlimits[0]"
         },
         { "soft above hard", c => P(c).Rlimits![0].Soft = 2048, "process.rlimits[0]", "soft limit 2048 is above hard limit 1024" },
+        // (uid_t)-1 means "leave unchanged" to setresuid(2): 4294967295 ran the process as root.
+        { "uid 4294967295", c => P(c).User.Uid = uint.MaxValue, "process.user.uid", "0 to 2147483647" },
+        { "uid 2147483648", c => P(c).User.Uid = 2147483648, "process.user.uid", "0 to 2147483647" },
+        { "gid 4294967295", c => P(c).User.Gid = uint.MaxValue, "process.user.gid", "0 to 2147483647" },
+        { "additional gid 4294967295", c => P(c).User.AdditionalGids = [5, uint.MaxValue], "process.user.additionalGids[1]", "0 to 2147483647" },
         { "oomScoreAdj too high", c => P(c).OomScoreAdj = 1001, "process.oomScoreAdj", "-1000 to 1000" },
         { "oomScoreAdj too low", c => P(c).OomScoreAdj = -1001, "process.oomScoreAdj", "-1000 to 1000" },
         { "unknown scheduler policy", c => P(c).Scheduler = new Scheduler { Policy = "SCHED_FAST" }, "process.scheduler.policy", "is not a scheduling policy" },
@@ -214,6 +219,7 @@ public class ConfigValidatorRulesTests
         { "every capability", c => P(c).Capabilities = new LinuxCapabilities { Bounding = [.. KnownNames.Capabilities], Ambient = ["CAP_CHECKPOINT_RESTORE"] } },
         { "unknown capability (warned only)", c => P(c).Capabilities!.Bounding!.Add("CAP_FUTURE") },
         { "env value with =", c => P(c).Env = ["A=b=c", "EMPTY="] },
+        { "uid and gid 2147483647", c => { P(c).User.Uid = int.MaxValue; P(c).User.Gid = int.MaxValue; P(c).User.AdditionalGids = [int.MaxValue]; } },
         { "oomScoreAdj bounds", c => P(c).OomScoreAdj = -1000 },
         { "SCHED_FIFO with priority", c => P(c).Scheduler = new Scheduler { Policy = "SCHED_FIFO", Priority = 10, Nice = -20 } },
         { "SCHED_DEADLINE with times", c => P(c).Scheduler = new Scheduler { Policy = "SCHED_DEADLINE", Runtime = 1, Deadline = 2, Period = 3 } },

@@ -1,5 +1,11 @@
 #!/usr/bin/env bash
 # hutch, crun and runc side by side on one busybox bundle (`make bench`).
+# The comparison runs in ONE environment for all three, with no wrapper in any timed command:
+# the script re-runs itself inside a private mount namespace in which /sys/fs/cgroup/unified is
+# unmounted (the host's mounts are untouched), so this VM's hybrid layout becomes pure cgroup v1
+# there; crun 1.8.1 (which refuses the hybrid layout) then runs as it is, and hutch and runc see
+# the same host. Before that, hutch alone is measured on the host's own hybrid layout: an extra
+# column, not part of the comparison.
 # Each measure runs in rounds: a round runs every runtime once (and, for `run`, the floor:
 # bench/floor/floor.c), each after its own --prepare, in one `hyperfine -N --runs 1`; the order
 # changes from round to round (williams_order below), so the machine's drift over the bench
@@ -15,6 +21,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 repo=$PWD
+# outer: the hybrid pass, then the fair pass in its namespace; fair: the comparison (inside).
+phase=${HUTCH_BENCH_PHASE:-outer}
 HUTCH=${HUTCH:-$repo/bin/hutch}
 RUNS=${RUNS:-12}
 SLOW_RUNS=${SLOW_RUNS:-3}
@@ -23,7 +31,7 @@ SEQ_N=${SEQ_N:-100}
 PAR_N=16
 lib=$repo/bench/lib
 out=${OUT:-$repo/bench/results}
-started=$(date +%s)
+started=${HUTCH_BENCH_STARTED:-$(date +%s)}
 
 for tool in hyperfine jq gcc runc crun unshare /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found: run 'make deps' (or apt-get install it)" >&2; exit 1; }
@@ -31,12 +39,21 @@ done
 [ -x "$HUTCH" ] || { echo "bench: $HUTCH not found or not executable: run 'make' or set HUTCH=" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: needs root (the runtimes create namespaces)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/hutch-bench.XXXXXX)
-names=(hutch crun runc)
-declare -A bin=([hutch]=$HUTCH [crun]=$lib/crun-wrapper.sh [runc]=$(command -v runc))
+# base: bundles and floors, shared by both passes; work: this pass's roots and results.
+if [ "$phase" = outer ]; then
+    base=$(mktemp -d /tmp/hutch-bench.XXXXXX)
+    work=$base/hybrid
+    names=(hutch)
+else
+    base=${HUTCH_BENCH_BASE:?}
+    work=$base/fair
+    names=(hutch crun runc)
+fi
+mkdir -p "$work"
+declare -A bin=([hutch]=$HUTCH [crun]=$(command -v crun) [runc]=$(command -v runc))
 declare -A root=([hutch]=$work/root-hutch [crun]=$work/root-crun [runc]=$work/root-runc)
 
-cleanup() {
+delete_containers() {
     set +e
     for n in "${names[@]}"; do
         for id in b k rss $(seq -f 'par%g' 1 $PAR_N) $(seq -f 'seq%g' 0 $((SEQ_N - 1))); do
@@ -44,23 +61,30 @@ cleanup() {
             [ ! -e "${root[$n]}/$id" ] || "${bin[$n]}" --root "${root[$n]}" delete -f "$id" >/dev/null 2>&1
         done
     done
-    rm -rf "$work"
+    set -e
 }
+cleanup() { delete_containers; [ "$phase" != outer ] || rm -rf "$base"; }
 trap cleanup EXIT
 
 # The bundle: hutch's own spec of /bin/true, without linux.resources (each runtime still makes
 # the container's cgroup, places it there and applies the default device rules: the same work
 # for all three) and with ociVersion 1.0.2 (crun 1.8.1 refuses hutch's 1.3.0 as "unknown version").
-bt=$work/bundle-true
-bs=$work/bundle-sleep
-bash tests/tools/busybox-rootfs.sh "$bt/rootfs"
-(cd "$bt" && "$HUTCH" spec --no-terminal -- /bin/true)
-jq 'del(.linux.resources) | .ociVersion = "1.0.2"' "$bt/config.json" > "$work/c.json"
-mv "$work/c.json" "$bt/config.json"
-mkdir -p "$bs"
-jq --arg r "$bt/rootfs" '.process.args = ["/bin/sleep", "100"] | .root.path = $r' "$bt/config.json" > "$bs/config.json"
+bt=$base/bundle-true
+bs=$base/bundle-sleep
+floor=$base/floor
+dnfloor=$base/dotnet-floor/dotnet-floor
+if [ "$phase" = outer ]; then
+    bash tests/tools/busybox-rootfs.sh "$bt/rootfs"
+    (cd "$bt" && "$HUTCH" spec --no-terminal -- /bin/true)
+    jq 'del(.linux.resources) | .ociVersion = "1.0.2"' "$bt/config.json" > "$base/c.json"
+    mv "$base/c.json" "$bt/config.json"
+    mkdir -p "$bs"
+    jq --arg r "$bt/rootfs" '.process.args = ["/bin/sleep", "100"] | .root.path = $r' "$bt/config.json" > "$bs/config.json"
+    gcc -O2 -Wall -Wextra -o "$floor" bench/floor/floor.c
+    # The .NET floor: an empty program published with hutch's settings (bench/dotnet-floor).
+    dotnet publish bench/dotnet-floor/DotnetFloor.csproj -c Release -r linux-x64 -o "$base/dotnet-floor" --nologo -v quiet >&2
+fi
 mkdir -p "${root[@]}"
-gcc -O2 -Wall -Wextra -o "$work/floor" bench/floor/floor.c
 
 declare -A failed=()   # "measure runtime" -> why
 measures=()            # in table order
@@ -69,6 +93,7 @@ declare -A label=()
 # cmd_X RUNTIME -> the timed command; prep_X RUNTIME -> its hyperfine --prepare ("" for none)
 # Container ids carry the runtime's name: each runtime applies the config's cgroupsPath (empty:
 # the id, relative to its own cgroup), so equal ids would put the three in one cgroup.
+cmd_version() { echo "${bin[$1]} --version"; }
 cmd_run()    { echo "${bin[$1]} --root ${root[$1]} run --bundle $bt $1-b"; }
 cmd_create() { echo "${bin[$1]} --root ${root[$1]} create --bundle $bt $1-b"; }
 prep_create() { echo "$lib/to-state.sh ${bin[$1]} ${root[$1]} $1-b none $bt $bs"; }
@@ -192,9 +217,15 @@ measure() {
             echo "   $n failed: ${failed["$m $n"]}" >&2
         fi
     done
-    if [ "$m" = run ]; then
-        cmd[floor]="$work/floor $bt/rootfs"
+    # The floors, only where the comparison is: the kernel's floor for run; the .NET floor for
+    # the commands whose cost is mostly the process's own start (version, state).
+    if [ "$phase" = fair ] && [ "$m" = run ]; then
+        cmd[floor]="$floor $bt/rootfs"
         ok+=(floor)
+    fi
+    if [ "$phase" = fair ] && { [ "$m" = version ] || [ "$m" = state ]; }; then
+        cmd[dotnet-floor]="$dnfloor"
+        ok+=(dotnet-floor)
     fi
     [ ${#ok[@]} -gt 0 ] || return 0
     interleave "$m" "$rounds" "$warmup" "${ok[@]}"
@@ -211,6 +242,19 @@ measure start "start" "$RUNS" 1
 measure state "state" "$RUNS" 2
 measure kill "kill" "$RUNS" 1
 measure delete "delete" "$RUNS" 1
+measure version "--version" "$RUNS" 2
+if [ "$phase" = outer ]; then
+    # The hybrid pass ends here: its medians stay in $work for the report; then the comparison,
+    # in a private mount namespace with the cgroup2 mount hidden (unshare and umount are not
+    # timed: hyperfine, inside, starts every timed command itself).
+    delete_containers; trap 'rm -rf "$base"' EXIT
+    rc=0
+    HUTCH_BENCH_PHASE=fair HUTCH_BENCH_BASE=$base HUTCH_BENCH_STARTED=$started \
+        unshare -m --propagation private bash -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec bash "$0"' "$0" || rc=$?
+    exit $rc
+fi
+[ ! -d /sys/fs/cgroup/unified ] || ! mountpoint -q /sys/fs/cgroup/unified || {
+    echo "bench: /sys/fs/cgroup/unified is still mounted in the bench's namespace" >&2; exit 1; }
 measure seq "$SEQ_N sequential run+delete" "$SLOW_RUNS" 0
 measure par "$PAR_N concurrent creates" "$RUNS" 1
 
@@ -231,23 +275,22 @@ pair_ratio() {
             | . * 100 | round / 100
           end' "$work/$1.json"
 }
+# hybrid_ms MEASURE -> hutch's median on the host's hybrid layout (the outer pass), empty when missing
+hybrid_ms() {
+    [ -f "$base/hybrid/$1.json" ] || return 0
+    jq -r '.results[] | select(.command == "hutch") | .median * 1000 | . * 100 | round / 100' "$base/hybrid/$1.json"
+}
 cell() { local v; v=$(median_ms "$1" "$2"); if [ -n "$v" ]; then echo "$v"; elif [ -n "${failed["$1 $2"]:-}" ]; then echo "failed"; else echo ""; fi; }
 
 # Peak RSS of the runtime process for `run` (GNU time's %M, KiB; the maximum over the
 # process and the children it waited for), median of RSS_RUNS, the runtimes interleaved like
-# the timed rounds. crun is measured inside the wrapper's mount namespace so that unshare and
-# sh are not counted.
+# the timed rounds.
 declare -A rss=()
 for i in $(seq 1 "$RSS_RUNS"); do
     for j in $(williams_order $((i - 1)) ${#names[@]}); do
         n=${names[$j]}
         f=$work/rss.$n.$i
-        if [ "$n" = crun ]; then
-            unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; f=$1; shift; exec /usr/bin/time -f %M -o "$f" crun "$@"' \
-                sh "$f" --root "${root[$n]}" run --bundle "$bt" "$n-rss" >/dev/null 2>&1 || true
-        else
-            /usr/bin/time -f %M -o "$f" "${bin[$n]}" --root "${root[$n]}" run --bundle "$bt" "$n-rss" >/dev/null 2>&1 || true
-        fi
+        /usr/bin/time -f %M -o "$f" "${bin[$n]}" --root "${root[$n]}" run --bundle "$bt" "$n-rss" >/dev/null 2>&1 || true
     done
 done
 for n in "${names[@]}"; do
@@ -262,7 +305,7 @@ done
 # Binary sizes: the file, and the file plus the shared libraries it loads (ldd).
 declare -A size=() sizelibs=()
 for n in "${names[@]}"; do
-    real=${bin[$n]}; [ "$n" = crun ] && real=$(command -v crun)
+    real=${bin[$n]}
     size[$n]=$(stat -L -c %s "$real")
     libs=$(ldd "$real" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
     total=${size[$n]}
@@ -270,12 +313,8 @@ for n in "${names[@]}"; do
     sizelibs[$n]=$total
 done
 
-# The wrapper's own cost, so that crun's figures can be read net of it.
-echo "== crun --version, direct and through bench/lib/crun-wrapper.sh" >&2
-cmd=([direct]="crun --version" [wrapped]="$lib/crun-wrapper.sh --version"); prep=()
-interleave wrapper $((RUNS * 2)) 3 direct wrapped
-wrap_direct=$(median_ms wrapper direct); wrap_wrapped=$(median_ms wrapper wrapped)
-wrap_cost=$(awk -v a="$wrap_wrapped" -v b="$wrap_direct" 'BEGIN { if (a != "" && b != "") printf "%.2f", a - b }')
+# The .NET floor's peak RSS: what any Native AOT process built like hutch holds.
+dnrss=$(/usr/bin/time -f %M "$dnfloor" 2>&1 >/dev/null | tail -1)
 
 mib() { awk -v k="$1" 'BEGIN { if (k != "") printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b + 0 > 0) printf "%.2f", a / b }'; }
@@ -295,14 +334,21 @@ mkdir -p "$out"
     echo "the order changing per round, see below). The ratios are medians over the rounds of per-round"
     echo "ratios (hutch's time in round r over the other runtime's time in the same round r)."
     echo
-    echo "| measure | hutch (ms) | crun (ms) | runc (ms) | floor (ms) | hutch/crun | hutch/runc |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "All three run in one private mount namespace where /sys/fs/cgroup/unified is unmounted (pure"
+    echo "cgroup v1), none through a wrapper. \"hutch, hybrid\" is hutch alone on the host's own hybrid"
+    echo "layout, measured just before (an extra column, not part of the ratios). floor: the kernel's bare"
+    echo "work of a container start (bench/floor/floor.c); .NET floor: an empty program published with"
+    echo "hutch's settings (bench/dotnet-floor)."
+    echo
+    echo "| measure | hutch (ms) | crun (ms) | runc (ms) | floor (ms) | .NET floor (ms) | hutch/crun | hutch/runc | hutch/floor | hutch/.NET floor | hutch, hybrid (ms) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for m in "${measures[@]}"; do
-        echo "| ${label[$m]} | $(cell "$m" hutch) | $(cell "$m" crun) | $(cell "$m" runc) | $(median_ms "$m" floor) | $(pair_ratio "$m" hutch crun) | $(pair_ratio "$m" hutch runc) |"
+        echo "| ${label[$m]} | $(cell "$m" hutch) | $(cell "$m" crun) | $(cell "$m" runc) | $(median_ms "$m" floor) | $(median_ms "$m" dotnet-floor) | $(pair_ratio "$m" hutch crun) | $(pair_ratio "$m" hutch runc) | $(pair_ratio "$m" hutch floor) | $(pair_ratio "$m" hutch dotnet-floor) | $(hybrid_ms "$m") |"
     done
     echo
     echo "| | hutch | crun | runc | hutch/crun | hutch/runc |"
     echo "|---|---:|---:|---:|---:|---:|"
+    echo "| peak RSS of the .NET floor (MiB) | $(mib "$dnrss") | | | | |"
     echo "| peak RSS of \`run\` (MiB, median of $RSS_RUNS) | $(mib "${rss[hutch]}") | $(mib "${rss[crun]}") | $(mib "${rss[runc]}") | $(ratio "${rss[hutch]}" "${rss[crun]}") | $(ratio "${rss[hutch]}" "${rss[runc]}") |"
     echo "| binary (MiB) | $(mib $((size[hutch] / 1024))) | $(mib $((size[crun] / 1024))) | $(mib $((size[runc] / 1024))) | $(ratio "${size[hutch]}" "${size[crun]}") | $(ratio "${size[hutch]}" "${size[runc]}") |"
     echo "| binary + shared libraries (MiB) | $(mib $((sizelibs[hutch] / 1024))) | $(mib $((sizelibs[crun] / 1024))) | $(mib $((sizelibs[runc] / 1024))) | $(ratio "${sizelibs[hutch]}" "${sizelibs[crun]}") | $(ratio "${sizelibs[hutch]}" "${sizelibs[runc]}") |"
@@ -317,7 +363,12 @@ mkdir -p "$out"
     target "\`run\` <= 1.0 x crun" "$(pair_ratio run hutch crun)" 1.0
     target "\`run\` <= 0.5 x runc" "$(pair_ratio run hutch runc)" 0.5
     for m in create start state kill delete; do target "$m <= crun" "$(pair_ratio "$m" hutch crun)" 1.0; done
-    target "peak RSS <= crun's" "$(ratio "${rss[hutch]}" "${rss[crun]}")" 1.0
+    target "\`run\` <= 3 x the floor" "$(pair_ratio run hutch floor)" 3.0
+    target "\`hutch --version\` <= 1.3 x the .NET floor" "$(pair_ratio version hutch dotnet-floor)" 1.3
+    target "$SEQ_N sequential run+delete <= crun" "$(pair_ratio seq hutch crun)" 1.0
+    target "$PAR_N concurrent creates <= crun" "$(pair_ratio par hutch crun)" 1.0
+    target "peak RSS of \`run\` <= runc's" "$(ratio "${rss[hutch]}" "${rss[runc]}")" 1.0
+    echo "- peak RSS recorded: crun's $(mib "${rss[crun]}") MiB, hutch/crun $(ratio "${rss[hutch]}" "${rss[crun]}")."
     echo "- binary size recorded: $(mib $((size[hutch] / 1024))) MiB."
     echo
     echo "The netDevices figures (hutch's \`run\` with 1, 8 and 64 devices against iproute2) are in"
@@ -350,12 +401,12 @@ mkdir -p "$out"
     echo "  (bench/lib/concurrent-creates.sh); the prepare force-deletes them."
     echo "- floor: bench/floor/floor.c, clone with the same five namespaces (pid, net, ipc, uts, mount),"
     echo "  / made private, rootfs bound onto itself, pivot_root, /proc mounted, exec /bin/true, waited for."
-    echo "- crun 1.8.1 refuses this VM's hybrid cgroup layout; it runs through bench/lib/crun-wrapper.sh"
-    echo "  (a private mount namespace with /sys/fs/cgroup/unified unmounted). \`crun --version\`: ${wrap_direct:-?} ms direct,"
-    echo "  ${wrap_wrapped:-?} ms wrapped, so the wrapper adds about ${wrap_cost:-?} ms to each crun figure above (not subtracted)."
+    echo "- One environment: crun 1.8.1 refuses this VM's hybrid cgroup layout, so the whole comparison runs"
+    echo "  inside one private mount namespace (made by bench/run.sh before any timing) in which"
+    echo "  /sys/fs/cgroup/unified is unmounted: all three runtimes see the same pure-v1 host and every timed"
+    echo "  command is the runtime itself. The host's own mounts are untouched."
     echo "- Peak RSS: GNU time's %M of \`run\` (the largest of the process and the children it waited for),"
     echo "  sampled in interleaved rounds like the times."
-    echo "  crun's is taken inside the wrapper's namespace, without unshare and sh."
     echo "- Sizes: hutch is Native AOT (libc linked dynamically); crun links libyajl, libseccomp, libcap,"
     echo "  libsystemd ...; runc is Go (libseccomp dynamically). \"+ shared libraries\" adds each file ldd lists."
     if [ ${#failed[@]} -gt 0 ]; then
@@ -373,7 +424,7 @@ if command -v gnuplot >/dev/null; then
     dat=$work/chart.dat
     for m in "${measures[@]}"; do
         printf '"%s"' "${label[$m]}"
-        for n in hutch crun runc floor; do v=$(median_ms "$m" "$n"); printf ' %s' "${v:-?}"; done
+        for n in hutch crun runc floor dotnet-floor; do v=$(median_ms "$m" "$n"); printf ' %s' "${v:-?}"; done
         echo
     done > "$dat"
     gnuplot <<GP
@@ -391,9 +442,10 @@ set key top left
 set xtics rotate by -20
 set datafile missing "?"
 plot "$dat" using 2:xtic(1) title "hutch" lc rgb "#1b9e77", \
-     "" using 3 title "crun (wrapped)" lc rgb "#d95f02", \
+     "" using 3 title "crun" lc rgb "#d95f02", \
      "" using 4 title "runc" lc rgb "#7570b3", \
-     "" using 5 title "floor" lc rgb "#666666"
+     "" using 5 title "floor" lc rgb "#666666", \
+     "" using 6 title ".NET floor" lc rgb "#bbbbbb"
 GP
     echo "bench: chart $out/runtimes.png" >&2
 else

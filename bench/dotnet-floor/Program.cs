@@ -1,0 +1,2 @@
+// The .NET floor: starts the runtime, does nothing, exits 0 (see DotnetFloor.csproj).
+return 0;

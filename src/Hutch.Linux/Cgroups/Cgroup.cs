@@ -35,8 +35,10 @@ internal sealed partial class Cgroup
     /// <summary>
     /// Creates (or joins, when it exists) the cgroup at <paramref name="path"/>, linux.cgroupsPath as
     /// runc's cgroupfs driver reads it (absolute: under each hierarchy's root; relative: under the
-    /// runtime's own cgroup of each hierarchy). Makes the missing directories, remembering which so
-    /// Remove deletes exactly those, and enables cgroup2's controllers down to the new cgroup.
+    /// runtime's own cgroup of each hierarchy on v1 and hybrid hosts, beside it, under its parent, on
+    /// a pure cgroup2 host). On v1 and hybrid hosts the named hierarchies (name=systemd) get the same
+    /// path, as in runc and crun. Makes the missing directories, remembering which so Remove deletes
+    /// exactly those, and enables cgroup2's controllers down to the new cgroup.
     /// On failure removes what it made and throws CgroupException.
     /// </summary>
     public static Cgroup Create(CgroupLayout layout, string path) =>
@@ -54,10 +56,16 @@ internal sealed partial class Cgroup
             directories[controller] = CgroupPaths.Resolve(
                 mount, layout.V1MountRoots[controller], own.GetValueOrDefault(controller), path);
         }
+        var named = layout.Mode == CgroupMode.V2 ? [] : layout.NamedMounts.ToList();
+        foreach (var (name, mount) in named)
+        {
+            directories[name] = CgroupPaths.Resolve(mount, layout.NamedMountRoots[name], own.GetValueOrDefault(name), path);
+        }
         if (layout.UnifiedMount is not null)
         {
             directories[CgroupLayout.UnifiedKey] = CgroupPaths.Resolve(
-                layout.UnifiedMount, layout.UnifiedMountRoot ?? "/", own.GetValueOrDefault(CgroupLayout.UnifiedKey), path);
+                layout.UnifiedMount, layout.UnifiedMountRoot ?? "/", own.GetValueOrDefault(CgroupLayout.UnifiedKey), path,
+                besideOwn: layout.Mode == CgroupMode.V2);
         }
 
         var cgroup = new Cgroup(layout, directories, []);
@@ -66,6 +74,10 @@ internal sealed partial class Cgroup
             foreach (var (controller, mount) in layout.V1Mounts)
             {
                 cgroup.MakeDirectories(mount, directories[controller], copyCpuset: controller == "cpuset");
+            }
+            foreach (var (name, mount) in named)
+            {
+                cgroup.MakeDirectories(mount, directories[name], copyCpuset: false);
             }
             if (layout.UnifiedMount is not null)
             {

@@ -13,6 +13,9 @@ internal sealed class CgroupLayout
     /// <summary>The key of the cgroup2 hierarchy in <see cref="Cgroup.Directories"/>.</summary>
     public const string UnifiedKey = "unified";
 
+    /// <summary>The mount option, and /proc/PID/cgroup field, of a named v1 hierarchy: "name=systemd".</summary>
+    public const string NamePrefix = "name=";
+
     // The v1 controllers of Linux (kernel/cgroup/cgroup.c subsystems). Named hierarchies
     // (name=systemd) and mount options (rw, xattr, noprefix, release_agent=...) are not controllers.
     private static readonly FrozenSet<string> KnownV1Controllers = new[]
@@ -27,6 +30,7 @@ internal sealed class CgroupLayout
     private CgroupLayout(
         CgroupMode mode, string? unifiedMount, string? unifiedMountRoot,
         IReadOnlyDictionary<string, string> v1Mounts, IReadOnlyDictionary<string, string> v1MountRoots,
+        IReadOnlyDictionary<string, string> namedMounts, IReadOnlyDictionary<string, string> namedMountRoots,
         IReadOnlySet<string> unifiedControllers)
     {
         Mode = mode;
@@ -34,6 +38,8 @@ internal sealed class CgroupLayout
         UnifiedMountRoot = unifiedMountRoot;
         V1Mounts = v1Mounts;
         V1MountRoots = v1MountRoots;
+        NamedMounts = namedMounts;
+        NamedMountRoots = namedMountRoots;
         UnifiedControllers = unifiedControllers;
     }
 
@@ -51,6 +57,15 @@ internal sealed class CgroupLayout
     /// <summary>v1 controller -> the cgroup path its mount shows at the mount point (mountinfo's root field).</summary>
     internal IReadOnlyDictionary<string, string> V1MountRoots { get; }
 
+    /// <summary>
+    /// Named v1 hierarchies, which have no controller: "name=systemd" -> /sys/fs/cgroup/systemd on
+    /// a v1 or hybrid systemd host. A container joins them at its path as it joins the controllers'.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NamedMounts { get; }
+
+    /// <summary>Named hierarchy -> the cgroup path its mount shows at the mount point.</summary>
+    internal IReadOnlyDictionary<string, string> NamedMountRoots { get; }
+
     /// <summary>The controllers in cgroup.controllers of the cgroup2 root (empty on pure v1).</summary>
     public IReadOnlySet<string> UnifiedControllers { get; }
 
@@ -60,6 +75,13 @@ internal sealed class CgroupLayout
     /// <summary>The controller lives in cgroup2: offered by its root and not bound to a v1 hierarchy (v1 wins).</summary>
     public bool IsUnified(string controller) =>
         UnifiedMount is not null && !IsV1(controller) && UnifiedControllers.Contains(controller);
+
+    /// <summary>
+    /// The mount option names a hierarchy (a v1 controller, or "name=X"), rather than being an option
+    /// such as rw, xattr, noprefix, clone_children or release_agent=.
+    /// </summary>
+    public static bool NamesHierarchy(string option) =>
+        KnownV1Controllers.Contains(option) || (option.StartsWith(NamePrefix, StringComparison.Ordinal) && option.Length > NamePrefix.Length);
 
     /// <summary>This host's layout, read on first use and cached for the process.</summary>
     public static CgroupLayout Detect()
@@ -86,6 +108,8 @@ internal sealed class CgroupLayout
         var entries = MountInfo.Parse(mountinfo);
         var v1Mounts = new Dictionary<string, string>(StringComparer.Ordinal);
         var v1Roots = new Dictionary<string, string>(StringComparer.Ordinal);
+        var namedMounts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var namedRoots = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             if (entry.FsType != "cgroup")
@@ -98,6 +122,12 @@ internal sealed class CgroupLayout
                 if (KnownV1Controllers.Contains(option) && v1Mounts.TryAdd(option, entry.MountPoint))
                 {
                     v1Roots[option] = entry.Root;
+                }
+                // A named hierarchy co-mounted with controllers is joined through them already.
+                else if (option.StartsWith(NamePrefix, StringComparison.Ordinal) && option.Length > NamePrefix.Length
+                    && !entry.SuperOptions.Any(KnownV1Controllers.Contains) && namedMounts.TryAdd(option, entry.MountPoint))
+                {
+                    namedRoots[option] = entry.Root;
                 }
             }
         }
@@ -113,7 +143,7 @@ internal sealed class CgroupLayout
         var controllers = unified is null || unifiedControllers is null
             ? new HashSet<string>(StringComparer.Ordinal)
             : new HashSet<string>(unifiedControllers.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
-        return new CgroupLayout(mode, unified?.MountPoint, unified?.Root, v1Mounts, v1Roots, controllers);
+        return new CgroupLayout(mode, unified?.MountPoint, unified?.Root, v1Mounts, v1Roots, namedMounts, namedRoots, controllers);
     }
 
     /// <summary>The cgroup2 mount to use: /sys/fs/cgroup, else /sys/fs/cgroup/unified, else the first one.</summary>

@@ -11,7 +11,8 @@ internal static class CgroupPaths
 {
     /// <summary>
     /// /proc/PID/cgroup ("4:memory:/a/b", "2:cpu,cpuacct:/", "0::/x") as controller -> cgroup path;
-    /// the cgroup2 entry under <see cref="CgroupLayout.UnifiedKey"/>. Named hierarchies are skipped.
+    /// the cgroup2 entry under <see cref="CgroupLayout.UnifiedKey"/>, a named hierarchy under its
+    /// name ("name=systemd").
     /// </summary>
     public static IReadOnlyDictionary<string, string> ParseProcCgroup(string text)
     {
@@ -31,10 +32,7 @@ internal static class CgroupPaths
             }
             foreach (var controller in fields[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!controller.StartsWith("name=", StringComparison.Ordinal))
-                {
-                    own[controller] = fields[2];
-                }
+                own[controller] = fields[2];
             }
         }
         return own;
@@ -58,15 +56,28 @@ internal static class CgroupPaths
     /// <summary>
     /// The directory, under <paramref name="mountPoint"/> (which shows cgroup <paramref name="mountRoot"/>),
     /// that holds <paramref name="path"/>: absolute paths from the mount point, relative ones from
-    /// <paramref name="ownCgroup"/> (the runtime's own cgroup there; the mount point when unknown).
+    /// <paramref name="ownCgroup"/> (the runtime's own cgroup there; the mount point when unknown),
+    /// or, with <paramref name="besideOwn"/>, from its parent.
     /// </summary>
-    public static string Resolve(string mountPoint, string mountRoot, string? ownCgroup, string path)
+    /// <param name="besideOwn">
+    /// Start a relative path at the parent of the runtime's cgroup: runc's rule on a pure cgroup2
+    /// host (its fs2 driver), where the runtime's own cgroup holds processes (a service, a session
+    /// scope) and so cannot enable controllers for a child; its parent (a slice) can. With
+    /// systemd's /system.slice/foo.service the container lands in /system.slice/ID.
+    /// </param>
+    public static string Resolve(string mountPoint, string mountRoot, string? ownCgroup, string path, bool besideOwn = false)
     {
         var components = Components(path);
         var start = mountPoint;
         if (!path.StartsWith('/') && ownCgroup is not null)
         {
-            start = mountPoint + RelativeTo(mountRoot, ownCgroup);
+            var relative = RelativeTo(mountRoot, ownCgroup);
+            if (besideOwn)
+            {
+                var slash = relative.TrimEnd('/').LastIndexOf('/');
+                relative = slash <= 0 ? "" : relative[..slash];
+            }
+            start = mountPoint + relative;
             // /proc/self/cgroup shows "/../x" for a cgroup outside the reader's cgroup namespace:
             // appended to the mount point it would climb out of the hierarchy (runc's does).
             if (ownCgroup.Split('/').Contains(".."))

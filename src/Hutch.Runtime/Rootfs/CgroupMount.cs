@@ -1,3 +1,4 @@
+using Hutch.Linux.Cgroups;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Mounts;
 using Hutch.Linux.Paths;
@@ -70,7 +71,9 @@ internal sealed class CgroupMount(SafeFd root, ContainerConfig config)
                 }
                 else
                 {
-                    var key = hierarchy.FsType == "cgroup2" ? "" : controllers;
+                    // /proc/self/cgroup's second field lists the hierarchy's controllers and name
+                    // ("cpu,cpuacct", "name=systemd"), without options such as xattr.
+                    var key = hierarchy.FsType == "cgroup2" ? "" : string.Join(',', hierarchy.SuperOptions.Where(CgroupLayout.NamesHierarchy));
                     var own = ownCgroups.GetValueOrDefault(key, "/");
                     Mounter.Mount(hierarchy.MountPoint + (own == "/" ? "" : own), dir, path, null, MountFlags.Bind, null, "bind mount");
                 }

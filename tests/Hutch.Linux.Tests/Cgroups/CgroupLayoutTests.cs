@@ -50,6 +50,7 @@ public sealed class CgroupLayoutTests
         Assert.Equal("/sys/fs/cgroup/cpu", layout.V1Mounts["cpu"]);
         Assert.Equal("/sys/fs/cgroup/pids", layout.V1Mounts["pids"]);
         Assert.False(layout.V1Mounts.ContainsKey("name=systemd"));
+        Assert.Equal("/sys/fs/cgroup/systemd", Assert.Single(layout.NamedMounts, m => m.Key == "name=systemd").Value);
         Assert.Equal(["hugetlb"], layout.UnifiedControllers);
         Assert.True(layout.IsV1("memory"));
         Assert.False(layout.IsUnified("memory"));
@@ -65,6 +66,9 @@ public sealed class CgroupLayoutTests
 
         Assert.Equal(CgroupMode.V1, layout.Mode);
         Assert.Null(layout.UnifiedMount);
+        // The named hierarchy among xattr and release_agent options.
+        Assert.Equal(["name=systemd"], layout.NamedMounts.Keys);
+        Assert.Equal("/sys/fs/cgroup/systemd", layout.NamedMounts["name=systemd"]);
         Assert.Empty(layout.UnifiedControllers);
         Assert.Equal("/sys/fs/cgroup/cpu,cpuacct", layout.V1Mounts["cpu"]);
         Assert.Equal("/sys/fs/cgroup/cpu,cpuacct", layout.V1Mounts["cpuacct"]);

@@ -5,7 +5,7 @@ namespace Hutch.Linux.Tests.Cgroups;
 public sealed class CgroupPathsTests
 {
     [Fact]
-    public void ParseProcCgroup_MapsEachControllerAndTheUnifiedEntry()
+    public void ParseProcCgroup_MapsEachControllerTheNamedHierarchiesAndTheUnifiedEntry()
     {
         var own = CgroupPaths.ParseProcCgroup("""
             9:name=systemd:/
@@ -19,7 +19,7 @@ public sealed class CgroupPathsTests
         Assert.Equal("/a:b", own["cpu"]);
         Assert.Equal("/a:b", own["cpuacct"]);
         Assert.Equal("/init.scope", own[CgroupLayout.UnifiedKey]);
-        Assert.False(own.ContainsKey("name=systemd"));
+        Assert.Equal("/", own["name=systemd"]);
     }
 
     [Theory]
@@ -35,6 +35,21 @@ public sealed class CgroupPathsTests
         string mount, string mountRoot, string? own, string path, string expected)
     {
         Assert.Equal(expected, CgroupPaths.Resolve(mount, mountRoot, own, path));
+    }
+
+    [Theory]
+    // runc's fs2 rule: a relative path goes under the parent of the runtime's own cgroup.
+    [InlineData("/sys/fs/cgroup", "/", "/system.slice/podman.service", "c1", "/sys/fs/cgroup/system.slice/c1")]
+    [InlineData("/sys/fs/cgroup", "/", "/user.slice/user-1000.slice/session-1.scope", "a/b", "/sys/fs/cgroup/user.slice/user-1000.slice/a/b")]
+    [InlineData("/sys/fs/cgroup", "/", "/init.scope", "c1", "/sys/fs/cgroup/c1")]
+    [InlineData("/sys/fs/cgroup", "/", "/", "c1", "/sys/fs/cgroup/c1")]
+    [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod/ctr", "c1", "/sys/fs/cgroup/c1")]
+    [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod", "c1", "/sys/fs/cgroup/c1")]
+    [InlineData("/sys/fs/cgroup", "/", "/system.slice/x.service", "/abs/c1", "/sys/fs/cgroup/abs/c1")]
+    public void Resolve_BesideOwn_RelativeFromTheParentOfTheOwnCgroup(
+        string mount, string mountRoot, string own, string path, string expected)
+    {
+        Assert.Equal(expected, CgroupPaths.Resolve(mount, mountRoot, own, path, besideOwn: true));
     }
 
     [Theory]

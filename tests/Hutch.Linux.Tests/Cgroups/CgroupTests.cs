@@ -67,8 +67,9 @@ public sealed class CgroupTests : IDisposable
         var parent = Host.UniqueName("hutcg");
         var cgroup = Track(Cgroup.Create(layout, $"/{parent}/leaf"));
 
-        Assert.Equal(layout.V1Mounts.Count + (layout.UnifiedMount is null ? 0 : 1), cgroup.Directories.Count);
-        foreach (var (controller, mount) in layout.V1Mounts)
+        var named = layout.Mode == CgroupMode.V2 ? 0 : layout.NamedMounts.Count;
+        Assert.Equal(layout.V1Mounts.Count + named + (layout.UnifiedMount is null ? 0 : 1), cgroup.Directories.Count);
+        foreach (var (controller, mount) in layout.V1Mounts.Concat(layout.Mode == CgroupMode.V2 ? [] : layout.NamedMounts))
         {
             Assert.Equal($"{mount}/{parent}/leaf", cgroup.Directories[controller]);
             Assert.True(Directory.Exists(cgroup.Directories[controller]), cgroup.Directories[controller]);
@@ -118,7 +119,8 @@ public sealed class CgroupTests : IDisposable
         var own = CgroupPaths.ParseProcCgroup(File.ReadAllText("/proc/self/cgroup"));
         var cgroup = Track(Cgroup.Create(layout, name));
 
-        foreach (var (controller, mount) in layout.V1Mounts)
+        // Named hierarchies (name=systemd) too, on v1 and hybrid hosts.
+        foreach (var (controller, mount) in layout.V1Mounts.Concat(layout.Mode == CgroupMode.V2 ? [] : layout.NamedMounts))
         {
             var expected = (mount + own[controller]).TrimEnd('/') + "/" + name;
             Assert.Equal(expected, cgroup.Directories[controller]);
@@ -126,7 +128,9 @@ public sealed class CgroupTests : IDisposable
         }
         if (layout.UnifiedMount is not null)
         {
-            Assert.Equal((layout.UnifiedMount + own["unified"]).TrimEnd('/') + "/" + name, cgroup.UnifiedDir);
+            // A pure cgroup2 host puts it beside the own cgroup (runc's fs2 rule), a hybrid one under it.
+            var start = layout.Mode == CgroupMode.V2 ? ParentCgroup(own["unified"]) : own["unified"];
+            Assert.Equal((layout.UnifiedMount + start).TrimEnd('/') + "/" + name, cgroup.UnifiedDir);
         }
 
         cgroup.Remove();
@@ -181,7 +185,7 @@ public sealed class CgroupTests : IDisposable
         var procCgroup = File.ReadAllText($"/proc/{sleeper.Id}/cgroup");
         foreach (var (controller, dir) in cgroup.Directories.Where(d => d.Key != "unified"))
         {
-            var suffix = dir[layout.V1Mounts[controller].Length..];
+            var suffix = dir[(layout.V1Mounts.GetValueOrDefault(controller) ?? layout.NamedMounts[controller]).Length..];
             Assert.Contains($":{controller}:{suffix}\n", procCgroup, StringComparison.Ordinal);
         }
         Assert.Equal([sleeper.Id], cgroup.Pids());
@@ -487,6 +491,13 @@ public sealed class CgroupTests : IDisposable
     }
 
     /// <summary>No directory of the cgroup is left in any hierarchy (nor the parent Create made, when asked).</summary>
+    private static string ParentCgroup(string cgroup)
+    {
+        var trimmed = cgroup.TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        return slash <= 0 ? "/" : trimmed[..slash];
+    }
+
     private static void AssertGone(Cgroup cgroup, bool parentsToo)
     {
         foreach (var dir in cgroup.Directories.Values)

@@ -419,6 +419,49 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
         }
     }
 
+    [ContainerTheory(NeedsSystemdHierarchy = true)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_named_systemd_hierarchy_is_joined_at_the_container_path_and_mounted_there(bool cgroupNamespace)
+    {
+        // As runc and crun do: the init joins name=systemd at its cgroups path, and the container's
+        // /sys/fs/cgroup/systemd shows that cgroup (a bind mount of it, or a fresh mount rooted at
+        // the cgroup namespace), never the host's root of the hierarchy.
+        var id = host.NewId();
+        var cgroupsPath = UniquePath(id);
+        var bundle = host.Bundle(c =>
+        {
+            c.Process!.Args = ["sleep", "30"];
+            c.Linux!.CgroupsPath = cgroupsPath;
+            if (cgroupNamespace)
+            {
+                c.Linux.Namespaces = [.. c.Linux.Namespaces!, new LinuxNamespace { Type = "cgroup" }];
+            }
+        });
+        try
+        {
+            var created = host.Hutch("create", "--bundle", bundle, id);
+            Assert.True(created.ExitCode == 0, created.ToString());
+            var pid = Pid(id);
+            var dir = V1("systemd", cgroupsPath);
+            Assert.Contains(pid.ToString(CultureInfo.InvariantCulture), File.ReadAllLines(Path.Combine(dir, "cgroup.procs")));
+            Assert.Contains(File.ReadAllLines($"/proc/{pid}/cgroup"), line => line.EndsWith(":name=systemd:" + cgroupsPath, StringComparison.Ordinal));
+            // Read from the host's cgroup namespace, a cgroup mount's root is the cgroup it shows.
+            var mount = Assert.Single(
+                Hutch.Linux.Mounts.MountInfo.Parse(File.ReadAllText($"/proc/{pid}/mountinfo")),
+                m => m.MountPoint == "/sys/fs/cgroup/systemd");
+            Assert.Equal(cgroupsPath, mount.Root);
+
+            Assert.Equal(0, host.Hutch("delete", "--force", id).ExitCode);
+            Assert.False(Directory.Exists(dir), "delete removes the container's name=systemd cgroup");
+        }
+        finally
+        {
+            host.Hutch("delete", "--force", id);
+            RemoveParents(cgroupsPath);
+        }
+    }
+
     private int Pid(string id) => (int)JsonNode.Parse(host.Hutch("state", id).Stdout)!["pid"]!;
 
     private string? Status(string id) => (string?)JsonNode.Parse(host.Hutch("state", id).Stdout)!["status"];
@@ -460,7 +503,7 @@ public sealed class CgroupTests(ContainerHost host) : IClassFixture<ContainerHos
     /// </summary>
     private static void RemoveParents(string cgroupsPath)
     {
-        foreach (var controller in new[] { "pids", "memory", "cpu", "freezer", "devices", "blkio", "cpuset", "cpuacct", "unified" })
+        foreach (var controller in new[] { "pids", "memory", "cpu", "freezer", "devices", "blkio", "cpuset", "cpuacct", "unified", "systemd" })
         {
             foreach (var dir in new[] { V1(controller, cgroupsPath), Path.GetDirectoryName(V1(controller, cgroupsPath))! })
             {

@@ -181,17 +181,42 @@ public sealed class ContainerFactAttribute : FactAttribute
 {
     public ContainerFactAttribute()
     {
-        if (!Host.IsRoot)
+        Skip = ContainerRequirements.Missing();
+    }
+}
+
+/// <summary>A theory that runs containers through bin/hutch (the requirements of <see cref="ContainerFactAttribute"/>).</summary>
+public sealed class ContainerTheoryAttribute : TheoryAttribute
+{
+    public ContainerTheoryAttribute()
+    {
+        Skip = ContainerRequirements.Missing();
+    }
+
+    /// <summary>The host has systemd's named v1 hierarchy mounted at /sys/fs/cgroup/systemd (a v1 or hybrid systemd host).</summary>
+    public bool NeedsSystemdHierarchy
+    {
+        get => false;
+        init
         {
-            Skip = "needs root (run the suite as root: sudo make test)";
-        }
-        else if (!HutchBinary.Exists)
-        {
-            Skip = "bin/hutch is missing: run make first (make test builds it)";
-        }
-        else if (!File.Exists("/bin/busybox"))
-        {
-            Skip = "/bin/busybox is missing: apt-get install -y busybox-static";
+            if (value && Skip is null && !ContainerRequirements.HasSystemdHierarchy())
+            {
+                Skip = "needs the name=systemd v1 hierarchy at /sys/fs/cgroup/systemd (a v1 or hybrid systemd host); this host has none";
+            }
         }
     }
+}
+
+internal static class ContainerRequirements
+{
+    /// <summary>Why containers cannot run here, or null.</summary>
+    public static string? Missing() =>
+        !Host.IsRoot ? "needs root (run the suite as root: sudo make test)"
+        : !HutchBinary.Exists ? "bin/hutch is missing: run make first (make test builds it)"
+        : !File.Exists("/bin/busybox") ? "/bin/busybox is missing: apt-get install -y busybox-static"
+        : null;
+
+    public static bool HasSystemdHierarchy() =>
+        Hutch.Linux.Mounts.MountInfo.Parse(File.ReadAllText("/proc/self/mountinfo"))
+            .Any(m => m.FsType == "cgroup" && m.MountPoint == "/sys/fs/cgroup/systemd" && m.SuperOptions.Contains("name=systemd"));
 }

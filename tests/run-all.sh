@@ -30,6 +30,31 @@ for trx in "$results"/*.trx; do
     # A skipped test is counted in total but not in executed (notExecuted stays 0 for xunit).
     skipped=$((skipped + $(get total) - $(get executed)))
 done
+
+# The pure cgroup v2 guest (tests/tools/cgroup2-guest): one qemu boot runs every case with runc
+# and hutch side by side; each hutch case counts as a test. HUTCH_GUEST=0 skips it (counted).
+guest=$results/cgroup2-guest
+if [ "${HUTCH_GUEST:-1}" = 0 ]; then
+    echo "cgroup2 guest: skipped (HUTCH_GUEST=0)"
+    skipped=$((skipped + 1))
+else
+    bash tests/tools/cgroup2-guest/run.sh bin/hutch "$guest" > "$results/cgroup2-guest.tap"
+    guest_status=$?
+    cat "$results/cgroup2-guest.tap"
+    if [ "$guest_status" = 77 ]; then
+        echo "cgroup2 guest: skipped (qemu cannot run here; see above)"
+        skipped=$((skipped + 1))
+    else
+        guest_skipped=$(grep -c '^ok .* # SKIP' "$results/cgroup2-guest.tap")
+        guest_passed=$(($(grep -c '^ok ' "$results/cgroup2-guest.tap") - guest_skipped))
+        guest_failed=$(grep -c '^not ok ' "$results/cgroup2-guest.tap")
+        # A guest that failed without a failing case (no boot, a crash, a timeout) is one failure.
+        if [ "$guest_status" != 0 ] && [ "$guest_failed" = 0 ]; then guest_failed=1; fi
+        passed=$((passed + guest_passed)); failed=$((failed + guest_failed)); skipped=$((skipped + guest_skipped))
+        echo "cgroup2 guest: $guest_passed passed, $guest_failed failed, $guest_skipped skipped (side by side with runc: $guest/side-by-side.md)"
+    fi
+fi
+
 # A test host that crashed or a project that wrote no results counts as a failure.
 if [ "$failed_runs" -gt 0 ] && [ "$failed" = 0 ]; then failed=$failed_runs; fi
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -152,7 +152,7 @@ case_resources() {
     bundle "$work/$id" '.linux.cgroupsPath = "/hutch-guest/'"$id"'" | .process.args = ["sleep", "1000"] |
         .linux.resources.memory = {"limit": 67108864, "reservation": 33554432, "swap": 134217728} |
         .linux.resources.pids = {"limit": 123} |
-        .linux.resources.cpu = {"shares": 1024, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"} |
+        .linux.resources.cpu = {"shares": 1024, "quota": 50000, "period": 100000, "burst": 10000, "cpus": "0", "mems": "0"} |
         .linux.resources.blockIO = {"weight": 500,
             "throttleReadBpsDevice": [{"major": '"${vda%:*}"', "minor": '"${vda#*:}"', "rate": 1048576}],
             "throttleWriteBpsDevice": [{"major": '"${vda%:*}"', "minor": '"${vda#*:}"', "rate": 2097152}],
@@ -171,6 +171,8 @@ case_resources() {
         # runc 1.1 maps it linearly (39).
         expect_file "$dir/cpu.weight" 100
         expect_file "$dir/cpu.max" "50000 100000"
+        # cpu.burst (runtime-spec 1.1): runc 1.1 does not know it.
+        expect_file "$dir/cpu.max.burst" 10000
         expect_file "$dir/cpuset.cpus" 0
         expect_file "$dir/cpuset.mems" 0
         # blkio weight 500: io.bfq.weight as given when BFQ is the scheduler, else io.weight converted (1..10000).

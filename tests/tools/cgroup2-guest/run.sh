@@ -32,6 +32,10 @@ if ! [ -e "$image/disk.img" ]; then
     started=$SECONDS
     "$here/build-image.sh" "$image" >&2
     echo "run.sh: image built in $((SECONDS - started)) s" >&2
+    # Images of older recipes are never used again.
+    for old in "$(dirname "$image")"/cgroup2-guest-*; do
+        [ "$old" = "$image" ] || rm -rf "$old"
+    done
 fi
 flock -u 9
 

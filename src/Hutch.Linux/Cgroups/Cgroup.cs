@@ -77,7 +77,16 @@ internal sealed partial class Cgroup
             }
             foreach (var (name, mount) in named)
             {
-                cgroup.MakeDirectories(mount, directories[name], copyCpuset: false);
+                try
+                {
+                    cgroup.MakeDirectories(mount, directories[name], copyCpuset: false);
+                }
+                catch (CgroupException)
+                {
+                    // As runc: a named hierarchy holds no limits, and one the runtime cannot write
+                    // (mounted read-only, not delegated) is left alone rather than failing create.
+                    directories.Remove(name);
+                }
             }
             if (layout.UnifiedMount is not null)
             {

@@ -143,6 +143,28 @@ public sealed class CgroupTests : IDisposable
         }
     }
 
+    [CgroupFact]
+    public void Create_LeavesOutANamedHierarchyItCannotWrite_AsRuncDoes()
+    {
+        // A named hierarchy "mounted" where the kernel refuses mkdir (procfs): create still
+        // succeeds in every real hierarchy, without that one.
+        var real = CgroupLayout.Detect();
+        var mountinfo = File.ReadAllText("/proc/self/mountinfo") +
+            "999 31 0:99 / /proc/sys/kernel rw,relatime - cgroup cgroup rw,name=hutchtest\n";
+        var controllers = real.UnifiedMount is null ? null : File.ReadAllText(Path.Combine(real.UnifiedMount, "cgroup.controllers"));
+        var layout = CgroupLayout.Parse(mountinfo, controllers);
+        Assert.Equal("/proc/sys/kernel", layout.NamedMounts["name=hutchtest"]);
+        var path = "/" + Host.UniqueName("hutcg");
+
+        var cgroup = Track(Cgroup.Create(layout, path));
+
+        Assert.False(cgroup.Directories.ContainsKey("name=hutchtest"));
+        Assert.False(Directory.Exists("/proc/sys/kernel" + path));
+        Assert.All(cgroup.Directories.Values, dir => Assert.True(Directory.Exists(dir), dir));
+        cgroup.Remove();
+        AssertGone(cgroup, parentsToo: false);
+    }
+
     [CgroupFact(NeedsUnifiedControllers = true)]
     public void Create_EnablesTheRootsControllersDownTheUnifiedPath()
     {

@@ -6,8 +6,6 @@
 
 #include <stdint.h>
 
-int hutch_native_abi_version(void);
-
 /* ---- spawn (spawn.c) ------------------------------------------------------
  *
  * C# prepares a plan; hutch_spawn executes it and decides nothing. Between the

@@ -38,7 +38,7 @@ public sealed class CgroupLayoutTests
         """;
 
     [Fact]
-    public void Parse_Hybrid_MapsEachV1ControllerAndTheUnifiedMount()
+    public void Parse_hybrid_maps_each_v1_controller_and_the_unified_mount()
     {
         var layout = CgroupLayout.Parse(HybridMountinfo, "hugetlb\n");
 
@@ -60,7 +60,7 @@ public sealed class CgroupLayoutTests
     }
 
     [Fact]
-    public void Parse_V1_CoMountedControllersShareTheirMountAndTheFirstMountWins()
+    public void Parse_v1_co_mounted_controllers_share_their_mount_and_the_first_mount_wins()
     {
         var layout = CgroupLayout.Parse(V1Mountinfo, null);
 
@@ -82,7 +82,7 @@ public sealed class CgroupLayoutTests
     }
 
     [Fact]
-    public void Parse_V2_ReadsTheControllersOfTheRoot()
+    public void Parse_v2_reads_the_controllers_of_the_root()
     {
         var layout = CgroupLayout.Parse(V2Mountinfo, "cpuset cpu io memory hugetlb pids rdma misc\n");
 
@@ -97,7 +97,7 @@ public sealed class CgroupLayoutTests
     }
 
     [Fact]
-    public void Parse_V2_PrefersSysFsCgroupAndKeepsItsMountRoot()
+    public void Parse_v2_prefers_sys_fs_cgroup_and_keeps_its_mount_root()
     {
         var layout = CgroupLayout.Parse(ContainerV2Mountinfo, "memory pids");
 
@@ -106,7 +106,7 @@ public sealed class CgroupLayoutTests
     }
 
     [Fact]
-    public void Parse_NoCgroupMount_ThrowsSayingWhatToMount()
+    public void Parse_no_cgroup_mount_throws_saying_what_to_mount()
     {
         var error = Assert.Throws<CgroupException>(() =>
             CgroupLayout.Parse("22 1 8:1 / / rw,relatime - ext4 /dev/vda rw\n", null));
@@ -116,7 +116,7 @@ public sealed class CgroupLayoutTests
     }
 
     [Fact]
-    public void Detect_OnThisHost_FindsTheCgroupMountsOfMountinfo()
+    public void Detect_on_this_host_finds_the_cgroup_mounts_of_mountinfo()
     {
         var layout = CgroupLayout.Detect();
         var mountinfo = File.ReadAllText("/proc/self/mountinfo");

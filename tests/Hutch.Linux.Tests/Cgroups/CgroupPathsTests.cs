@@ -5,7 +5,7 @@ namespace Hutch.Linux.Tests.Cgroups;
 public sealed class CgroupPathsTests
 {
     [Fact]
-    public void ParseProcCgroup_MapsEachControllerTheNamedHierarchiesAndTheUnifiedEntry()
+    public void ParseProcCgroup_maps_each_controller_the_named_hierarchies_and_the_unified_entry()
     {
         var own = CgroupPaths.ParseProcCgroup("""
             9:name=systemd:/
@@ -31,7 +31,7 @@ public sealed class CgroupPathsTests
     [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod", "c1", "/sys/fs/cgroup/c1")]
     [InlineData("/sys/fs/cgroup", "/", "/", "/../../etc/./x//y/", "/sys/fs/cgroup/etc/x/y")]
     [InlineData("/sys/fs/cgroup", "/", "/own", "../../escape", "/sys/fs/cgroup/own/escape")]
-    public void Resolve_AbsoluteFromTheMountRelativeFromTheOwnCgroup(
+    public void Resolve_absolute_from_the_mount_relative_from_the_own_cgroup(
         string mount, string mountRoot, string? own, string path, string expected)
     {
         Assert.Equal(expected, CgroupPaths.Resolve(mount, mountRoot, own, path));
@@ -56,7 +56,7 @@ public sealed class CgroupPathsTests
     [InlineData("/")]
     [InlineData("")]
     [InlineData("a/..")]
-    public void Resolve_PathNamingTheRoot_Throws(string path)
+    public void Resolve_path_naming_the_root_throws(string path)
     {
         var error = Assert.Throws<CgroupException>(() => CgroupPaths.Resolve("/sys/fs/cgroup", "/", "/", path));
         Assert.Contains("root of the hierarchy", error.Message, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class CgroupPathsTests
     [InlineData("/..")]
     [InlineData("/../../outside")]
     [InlineData("/a/../../b")]
-    public void Resolve_RelativePathUnderAnOwnCgroupOutsideTheNamespace_ThrowsInsteadOfLeavingTheHierarchy(string own)
+    public void Resolve_relative_path_under_an_own_cgroup_outside_the_namespace_throws_instead_of_leaving_the_hierarchy(string own)
     {
         // Before: "/sys/fs/cgroup/memory/../../outside/c1", a directory outside the cgroup mount.
         var error = Assert.Throws<CgroupException>(() => CgroupPaths.Resolve("/sys/fs/cgroup/memory", "/", own, "c1"));
@@ -76,7 +76,7 @@ public sealed class CgroupPathsTests
     }
 
     [Fact]
-    public void Resolve_AbsolutePathIgnoresAnOwnCgroupOutsideTheNamespace()
+    public void Resolve_absolute_path_ignores_an_own_cgroup_outside_the_namespace()
     {
         Assert.Equal("/sys/fs/cgroup/memory/c1", CgroupPaths.Resolve("/sys/fs/cgroup/memory", "/", "/../x", "/c1"));
     }

@@ -193,15 +193,10 @@ public class ResourceApplyTests
         });
     }
 
-    [RootFact]
+    [UnifiedHugetlbFact]
     public void Hugetlb_limit_goes_to_the_unified_hierarchy_of_this_hybrid_host()
     {
-        var layout = CgroupLayout.Detect();
-        if (!layout.IsUnified("hugetlb") || !System.IO.File.Exists("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"))
-        {
-            return; // another host shape: the pure tests cover the plan
-        }
-        WithCgroup(layout, cgroup =>
+        WithCgroup(CgroupLayout.Detect(), cgroup =>
         {
             CgroupResources.Apply(cgroup, Parse("""{"hugepageLimits":[{"pageSize":"2MB","limit":4194304}]}"""));
             Assert.Equal("4194304", File(cgroup, "hugetlb", "hugetlb.2MB.max"));

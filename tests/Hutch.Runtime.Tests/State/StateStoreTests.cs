@@ -267,7 +267,16 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
-    public void Remove_of_an_unknown_id_does_nothing() => Store.Remove("nosuch");
+    public void Remove_of_an_unknown_id_leaves_the_other_containers()
+    {
+        using var other = Store.Claim("other");
+
+        Store.Remove("nosuch");
+
+        Assert.Equal(["other"], Store.Ids());
+        Assert.True(Directory.Exists(Store.DirectoryOf("other")));
+        Assert.False(Store.Exists("nosuch"));
+    }
 
     [Fact]
     public void Ids_are_sorted_ordinally_and_skip_what_is_not_a_container()

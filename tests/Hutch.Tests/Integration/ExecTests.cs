@@ -237,11 +237,10 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
         var pidFile = Path.Combine(Path.GetTempPath(), "hutch-exec-pid-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            var clock = Stopwatch.StartNew();
             var outcome = host.Hutch("exec", "--detach", "--pid-file", pidFile, id, "sleep", "300");
 
+            // Returned (ContainerHost gives up after 60 s) while `sleep 300` still runs, below.
             Assert.True(outcome.ExitCode == 0, outcome.ToString());
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
             var pid = int.Parse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture);
             Assert.Equal(Ns(initPid, "pid"), Ns(pid, "pid"));
             Assert.Contains("sleep", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal);
@@ -325,13 +324,12 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
         var fifo = host.Hutch("exec", id, "mkfifo", "/etc/passwd");
         Assert.True(fifo.ExitCode == 0, fifo.ToString());
 
-        // Before: open(O_RDONLY) of the FIFO blocked hutch until a writer came (never).
-        var clock = Stopwatch.StartNew();
+        // Before: open(O_RDONLY) of the FIFO blocked hutch until a writer came (never), and
+        // ContainerHost's 60 s limit turned the hang into a TimeoutException.
         var outcome = host.Hutch("exec", id, "sh", "-c", "echo home=$HOME");
 
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
         Assert.Equal("home=/\n", outcome.Stdout);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
     }
 
     [ContainerFact]

@@ -115,14 +115,15 @@ public sealed class LifecycleTests(ContainerHost host) : IClassFixture<Container
     {
         foreach (var signal in new[] { "USR1", "SIGUSR1", "10" })
         {
+            using var recorder = new SignalRecorder();
             var id = host.NewId();
-            var bundle = host.Bundle(c => c.Process!.Args = ["sh", "-c", "trap 'exit 7' USR1; while :; do sleep 0.1; done"]);
-            Assert.Equal(0, host.Hutch("run", "--detach", "--bundle", bundle, id).ExitCode);
-            Thread.Sleep(300); // let the shell install its trap
+            Assert.Equal(0, host.Hutch("run", "--detach", "--bundle", host.Bundle(recorder.Configure), id).ExitCode);
+            recorder.WaitUntilReady();
 
             var kill = host.Hutch("kill", id, signal);
 
             Assert.True(kill.ExitCode == 0, signal + ": " + kill);
+            Assert.Equal("USR1", recorder.WaitForSignal());
             WaitForStatus(id, "stopped", TimeSpan.FromSeconds(10));
             Assert.Equal(0, host.Hutch("delete", id).ExitCode);
         }
@@ -131,12 +132,13 @@ public sealed class LifecycleTests(ContainerHost host) : IClassFixture<Container
     [ContainerFact]
     public void Kill_defaults_to_TERM_and_9_kills_and_a_stopped_container_is_not_running()
     {
+        using var recorder = new SignalRecorder();
         var id = host.NewId();
-        var bundle = host.Bundle(c => c.Process!.Args = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"]);
-        Assert.Equal(0, host.Hutch("run", "-d", "--bundle", bundle, id).ExitCode);
-        Thread.Sleep(300);
+        Assert.Equal(0, host.Hutch("run", "-d", "--bundle", host.Bundle(recorder.Configure), id).ExitCode);
+        recorder.WaitUntilReady();
 
         Assert.Equal(0, host.Hutch("kill", id).ExitCode);
+        Assert.Equal("TERM", recorder.WaitForSignal());
         WaitForStatus(id, "stopped", TimeSpan.FromSeconds(10));
 
         var late = host.Hutch("kill", id, "9");

@@ -49,25 +49,8 @@ internal sealed partial class Cgroup
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(path);
-        var own = CgroupPaths.ParseProcCgroup(procSelfCgroup);
-        var directories = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (controller, mount) in layout.V1Mounts)
-        {
-            directories[controller] = CgroupPaths.Resolve(
-                mount, layout.V1MountRoots[controller], own.GetValueOrDefault(controller), path);
-        }
+        var directories = DirectoriesFor(layout, path, procSelfCgroup);
         var named = layout.Mode == CgroupMode.V2 ? [] : layout.NamedMounts.ToList();
-        foreach (var (name, mount) in named)
-        {
-            directories[name] = CgroupPaths.Resolve(mount, layout.NamedMountRoots[name], own.GetValueOrDefault(name), path);
-        }
-        if (layout.UnifiedMount is not null)
-        {
-            directories[CgroupLayout.UnifiedKey] = CgroupPaths.Resolve(
-                layout.UnifiedMount, layout.UnifiedMountRoot ?? "/", own.GetValueOrDefault(CgroupLayout.UnifiedKey), path,
-                besideOwn: layout.Mode == CgroupMode.V2);
-        }
-
         var cgroup = new Cgroup(layout, directories, []);
         try
         {
@@ -110,6 +93,36 @@ internal sealed partial class Cgroup
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// The directory of <paramref name="path"/> in each hierarchy, as <see cref="Create(CgroupLayout, string)"/>
+    /// resolves it (relative paths under the runtime's own cgroup), without making anything.
+    /// </summary>
+    public static Dictionary<string, string> DirectoriesFor(CgroupLayout layout, string path) =>
+        DirectoriesFor(layout, path, File.ReadAllText("/proc/self/cgroup"));
+
+    private static Dictionary<string, string> DirectoriesFor(CgroupLayout layout, string path, string procSelfCgroup)
+    {
+        var own = CgroupPaths.ParseProcCgroup(procSelfCgroup);
+        var directories = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (controller, mount) in layout.V1Mounts)
+        {
+            directories[controller] = CgroupPaths.Resolve(
+                mount, layout.V1MountRoots[controller], own.GetValueOrDefault(controller), path);
+        }
+        var named = layout.Mode == CgroupMode.V2 ? [] : layout.NamedMounts.ToList();
+        foreach (var (name, mount) in named)
+        {
+            directories[name] = CgroupPaths.Resolve(mount, layout.NamedMountRoots[name], own.GetValueOrDefault(name), path);
+        }
+        if (layout.UnifiedMount is not null)
+        {
+            directories[CgroupLayout.UnifiedKey] = CgroupPaths.Resolve(
+                layout.UnifiedMount, layout.UnifiedMountRoot ?? "/", own.GetValueOrDefault(CgroupLayout.UnifiedKey), path,
+                besideOwn: layout.Mode == CgroupMode.V2);
+        }
+        return directories;
     }
 
     /// <summary>

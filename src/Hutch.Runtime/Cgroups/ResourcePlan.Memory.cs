@@ -8,6 +8,9 @@ internal static partial class ResourcePlan
     /// <summary>v1 files whose order Apply may swap (see <see cref="OrderMemoryAndSwap"/>).</summary>
     internal const string V1MemoryLimit = "memory.limit_in_bytes", V1MemorySwapLimit = "memory.memsw.limit_in_bytes";
 
+    /// <summary>cgroup v1's kernel TCP memory limit (linux.resources.memory.kernelTCP); absent where the kernel lacks it.</summary>
+    internal const string V1KernelTcpLimit = "memory.kmem.tcp.limit_in_bytes";
+
     /// <summary>docker sends swappiness -1 (as a uint64) for "not set"; runc treats it so.</summary>
     private const ulong SwappinessUnset = ulong.MaxValue;
 
@@ -28,14 +31,24 @@ internal static partial class ResourcePlan
         CheckByteValue(swap, path + ".swap");
         CheckByteValue(reservation, path + ".reservation");
 
-        // runc 1.2 ignores kernel memory limits with a warning; the kernel dropped them (5.16 for kmem, TCP is memcg-wide).
+        // runc 1.2 ignores kernel memory limits with a warning; the kernel dropped them (5.16 for kmem).
         if (memory.Kernel is { } kernel)
         {
             plan.Warn(path + ".kernel", $"{kernel} is ignored: kernel memory limits are deprecated by the runtime-spec and gone from Linux");
         }
+        // The TCP one lives on in cgroup v1's memory.kmem.tcp.limit_in_bytes (runc 1.1 writes it);
+        // cgroup2 has no such knob (TCP memory is charged to memory.max).
         if (memory.KernelTCP is { } kernelTcp)
         {
-            plan.Warn(path + ".kernelTCP", $"{kernelTcp} is ignored: kernel TCP memory limits are deprecated by the runtime-spec");
+            CheckByteValue(kernelTcp, path + ".kernelTCP");
+            if (plan.Locate("memory", "memory") == Hierarchy.V1)
+            {
+                plan.Add(new CgroupWrite("memory", V1KernelTcpLimit, Num(kernelTcp)) { JsonPath = path + ".kernelTCP", SkipIfMissing = true });
+            }
+            else
+            {
+                plan.Warn(path + ".kernelTCP", $"{kernelTcp} is ignored: cgroup v2 has no kernel TCP memory limit (TCP memory counts in memory.max)");
+            }
         }
 
         var anything = limit != 0 || swap != 0 || reservation != 0 || swappiness is not null || disableOom || memory.UseHierarchy is not null;

@@ -33,6 +33,7 @@ internal static class InitProcess
         InitBootstrap boot;
         ContainerConfig config;
         SafeFd fifo;
+        SafeFd? procFds = null;
         ProcessPlan? plan = null;
         Pty? pty = null;
         using (var channel = new InitChannel(new SafeFd(socketFd)))
@@ -82,7 +83,18 @@ internal static class InitProcess
                 }
 
                 HookRunner.RunAll(config.Hooks, HookPhase.CreateContainer, () => OciState(boot, config, ContainerStatus.Creating));
-                rootfs?.PivotRoot();
+                if (rootfs is not null)
+                {
+                    rootfs.PivotRoot();
+                }
+                else
+                {
+                    // No mount namespace: nothing may be mounted (refused at create), but the process
+                    // still runs in root.path, as with runc and crun, never in the host's /. The
+                    // rootfs may have no /proc: the fifo is reopened through the host's, held here.
+                    procFds = OpenProcSelfFd();
+                    ChangeRoot(boot.Rootfs);
+                }
                 if (consoleSocket is not null)
                 {
                     // After pivot_root (the container's devpts), before FinishAfterPivot may make /dev read-only.
@@ -120,24 +132,28 @@ internal static class InitProcess
 #pragma warning restore CA1031
             {
                 pty?.Dispose();
+                procFds?.Dispose();
                 TrySend(channel, e.Message);
                 return 1;
             }
         }
 
         using (pty)
+        using (procFds)
         {
-            return WaitForStartAndExec(boot, config, fifo, plan, pty);
+            return WaitForStartAndExec(boot, config, fifo, procFds, plan, pty);
         }
     }
 
     /// <summary>Blocks on exec.fifo until `start`, then startContainer hooks, the terminal as stdio, and execve.</summary>
-    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, ProcessPlan? plan, Pty? pty)
+    private static int WaitForStartAndExec(InitBootstrap boot, ContainerConfig config, SafeFd fifoPath, SafeFd? procFds, ProcessPlan? plan, Pty? pty)
     {
         // Reopen the fifo (opened O_PATH before pivot_root) for writing: blocks until start reads.
-        var reopen = "/proc/self/fd/" + fifoPath.Fd.ToString(CultureInfo.InvariantCulture);
-        var rc = Libc.OpenAt(null, reopen, Libc.O_WRONLY, 0, out var fifo);
+        // Through the container's /proc, or the host's /proc/self/fd held across a chroot.
+        var number = fifoPath.Fd.ToString(CultureInfo.InvariantCulture);
+        var rc = Libc.OpenAt(procFds, procFds is null ? "/proc/self/fd/" + number : number, Libc.O_WRONLY, 0, out var fifo);
         fifoPath.Dispose();
+        procFds?.Dispose();
         if (rc < 0)
         {
             return 1; // start sees no byte and a dead init
@@ -150,11 +166,13 @@ internal static class InitProcess
             }
             try
             {
-                HookRunner.RunAll(config.Hooks, HookPhase.StartContainer, () => OciState(boot, config, ContainerStatus.Created));
+                // `start` refuses a config without process before it opens the fifo; checked again
+                // before the hooks all the same: nothing runs for a start that cannot succeed.
                 if (plan is null)
                 {
                     throw new InitException($"container {boot.Id} has no process to start: config.json has no \"process\"");
                 }
+                HookRunner.RunAll(config.Hooks, HookPhase.StartContainer, () => OciState(boot, config, ContainerStatus.Created));
                 ProcessLauncher.Exec(plan);
                 return 1; // not reached: Exec returns only by throwing
             }
@@ -165,6 +183,29 @@ internal static class InitProcess
                 Libc.Write(fifo, Encoding.UTF8.GetBytes(e.Message));
                 return 1;
             }
+        }
+    }
+
+    /// <summary>This process's /proc/self/fd, O_PATH (closed before the process execs).</summary>
+    private static SafeFd OpenProcSelfFd()
+    {
+        var rc = Libc.OpenAt(null, "/proc/self/fd", Libc.O_PATH | Libc.O_DIRECTORY, 0, out var fds);
+        if (rc < 0)
+        {
+            fds.Dispose();
+            throw new InitException($"open /proc/self/fd: {Errno.Describe(-rc)}");
+        }
+        return fds;
+    }
+
+    /// <summary>chroot into <paramref name="rootfs"/> and chdir to its /.</summary>
+    private static void ChangeRoot(string rootfs)
+    {
+        Hutch.Linux.Mounts.Mounter.Chroot(rootfs);
+        var rc = Hutch.Linux.Paths.PathSyscalls.Chdir("/");
+        if (rc < 0)
+        {
+            throw new InitException($"chdir to / in {rootfs} after chroot: {Errno.Describe(-rc)}");
         }
     }
 

@@ -49,6 +49,11 @@ internal static class Delete
                 store.Remove(id);
                 return;
             }
+            catch (StateException corrupt) when (force)
+            {
+                CorruptContainer.Remove(store, id, corrupt, warn);
+                return;
+            }
             var directory = store.DirectoryOf(id);
             var status = StatusProbe.Probe(state, directory);
             var cgroup = ContainerCgroup.Open(state);

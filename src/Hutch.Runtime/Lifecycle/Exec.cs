@@ -4,6 +4,7 @@ using Hutch.Linux;
 using Hutch.Linux.Cgroups;
 using Hutch.Linux.Capabilities;
 using Hutch.Linux.Interop;
+using Hutch.Linux.Namespaces;
 using Hutch.Linux.Paths;
 using Hutch.Linux.Processes;
 using Hutch.Linux.Spawn;
@@ -65,10 +66,10 @@ internal static class Exec
         // unless execCPUAffinity.initial must apply first, outside the cgroup (then hutch moves it).
         using var placement = initialCpus is null ? cgroup?.OpenPlacement() : null;
 
-        using var root = RootPath.OpenRoot($"/proc/{init.Pid.ToString(CultureInfo.InvariantCulture)}/root");
-        var env = ProcessEnvironment.Build(plan.Env, () => InRootLookup.Home(root, plan.Uid));
-        var path = InRootLookup.FindExecutable(root, plan.Args[0], env, plan.Cwd);
-        using var namespaces = ExecNamespaces.Open(init.Pid);
+        using var root = WhileRunning(state, options.Id, () => RootPath.OpenRoot($"/proc/{init.Pid.ToString(CultureInfo.InvariantCulture)}/root"));
+        var env = WhileRunning(state, options.Id, () => ProcessEnvironment.Build(plan.Env, () => InRootLookup.Home(root, plan.Uid)));
+        var path = WhileRunning(state, options.Id, () => InRootLookup.FindExecutable(root, plan.Args[0], env, plan.Cwd));
+        using var namespaces = WhileRunning(state, options.Id, () => ExecNamespaces.Open(init.Pid));
         // The fds pin the namespaces; the init must still be the container's (not a reused pid).
         if (!ProcessProbe.IsAlive(state.Pid, state.PidStartTime))
         {
@@ -199,6 +200,10 @@ internal static class Exec
             }
             return status.ShellCode;
         }
+        catch (SpawnException) when (!ProcessProbe.IsAlive(state.Pid, state.PidStartTime))
+        {
+            throw Stopped(options.Id); // e.g. fork into a pid namespace whose init has just died
+        }
         catch (SpawnException e)
         {
             throw new LifecycleException($"exec in container {options.Id}: {e.Message}", e);
@@ -231,6 +236,24 @@ internal static class Exec
                 throw new LifecycleException($"cannot exec in container {options.Id}: it is still being created; wait for create to finish");
             case ContainerStatus.Paused when !options.IgnorePaused:
                 throw new LifecycleException($"cannot exec in a paused container {options.Id} (use --ignore-paused to override, or `hutch resume {options.Id}` first)");
+        }
+    }
+
+    /// <summary>
+    /// Runs a step that reads the init's /proc entries (its root, its namespaces). The container
+    /// may stop meanwhile: a failure once its init is gone is "container not running", the words
+    /// containerd matches, not the ENOENT of a /proc path that no longer exists.
+    /// </summary>
+    private static T WhileRunning<T>(ContainerState state, string id, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is PathException or NamespaceException or ProcessSetupException or IOException or UnauthorizedAccessException
+            && !ProcessProbe.IsAlive(state.Pid, state.PidStartTime))
+        {
+            throw Stopped(id);
         }
     }
 

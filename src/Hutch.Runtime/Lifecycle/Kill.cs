@@ -8,7 +8,8 @@ namespace Hutch.Runtime.Lifecycle;
 /// <summary>
 /// `kill ID [SIGNAL]`: signals the container's init through a pidfd checked against the
 /// recorded start time. A stopped container answers "container not running" (containerd
-/// matches it). --all signals every process in the container's cgroup.
+/// matches it). --all signals every process in the container's cgroup, also once the init has
+/// exited when the container has no pid namespace of its own (its other processes outlive it).
 /// </summary>
 internal static class Kill
 {
@@ -20,6 +21,15 @@ internal static class Kill
         var status = StatusProbe.Probe(state, store.DirectoryOf(id));
         if (status == ContainerStatus.Stopped)
         {
+            // Without a pid namespace of its own, the init's death ends nothing else: children it
+            // left (`sh -c 'sleep 100 & exit 0'` under --pid host, hostPID, a shared process
+            // namespace) live on in the cgroup and hold its stdio. containerd sends `kill --all`
+            // for them after the init's exit; runc signals the cgroup, and so does hutch.
+            if (all && !state.OwnsPidNamespace && ContainerCgroup.Open(state) is { } leftover && leftover.Directories.Values.Any(Directory.Exists))
+            {
+                leftover.Signal(signal);
+                return;
+            }
             throw NotRunning(id);
         }
         if (all && ContainerCgroup.Open(state) is { } cgroup)

@@ -7,8 +7,12 @@ namespace Hutch.Runtime.Lifecycle;
 /// <summary>`list`: every container under --root with its live status, as runc prints them.</summary>
 internal static class ListContainers
 {
-    /// <summary>The containers with state.json (a create still running is left out, as runc does).</summary>
-    public static List<(ContainerState State, ContainerStatus Status)> Collect(string root)
+    /// <summary>
+    /// The containers with state.json (a create still running is left out, as runc does). A
+    /// directory whose state cannot be read (corrupt, another runtime's, not a file) is left out
+    /// too, with a warning naming it: one bad entry must not hide the others (runc lists the rest).
+    /// </summary>
+    public static List<(ContainerState State, ContainerStatus Status)> Collect(string root, Action<string>? warn = null)
     {
         var store = new StateStore(root);
         var result = new List<(ContainerState, ContainerStatus)>();
@@ -23,14 +27,18 @@ internal static class ListContainers
             {
                 // Incomplete or deleted meanwhile.
             }
+            catch (StateException e)
+            {
+                warn?.Invoke($"container {id} left out of the list: {e.Message} (`hutch delete --force {id}` removes it, if it is hutch's)");
+            }
         }
         return result;
     }
 
     /// <summary>The output of `list` for <paramref name="format"/> "table" or "json", or ids only with <paramref name="quiet"/>.</summary>
-    public static string Render(string root, string format, bool quiet)
+    public static string Render(string root, string format, bool quiet, Action<string>? warn = null)
     {
-        var containers = Collect(root);
+        var containers = Collect(root, warn);
         if (quiet)
         {
             var ids = new StringBuilder();

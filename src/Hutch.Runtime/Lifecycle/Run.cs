@@ -37,7 +37,7 @@ internal static class Run
                     terminal = ForegroundTerminal.StartOnStdio(master);
                     master = null; // the terminal owns it
                 }
-                Start.Run(options.Root, options.Id);
+                Start.Run(options.Root, options.Id, options.Warn);
             }
             catch
             {

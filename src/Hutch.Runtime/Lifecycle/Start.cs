@@ -13,57 +13,92 @@ namespace Hutch.Runtime.Lifecycle;
 /// on; its one byte says it passed the fifo; then the fifo reaches EOF when the init execs the
 /// process (its write end is close-on-exec), or carries the error text when startContainer hooks
 /// or the exec failed. So poststart hooks run after the user process has started (spec 1.3);
-/// a failing one fails start (the process keeps running; `delete --force` ends it).
+/// a failing one fails start, and, as runtime.md's lifecycle says, stops and deletes the
+/// container (poststop hooks included).
 /// </summary>
 internal static class Start
 {
     private const int EAGAIN = 11;
 
-    public static void Run(string root, string id)
+    public static void Run(string root, string id, Action<string>? warn = null)
     {
         var store = new StateStore(root);
-        using var held = store.Lock(id);
-        var state = store.Load(id);
-        var directory = store.DirectoryOf(id);
-        var status = StatusProbe.Probe(state, directory);
-        switch (status)
+        ContainerState state;
+        string directory;
+        Hutch.Spec.Hooks? hooks;
+        using (store.Lock(id))
         {
-            case ContainerStatus.Created:
-                break;
-            case ContainerStatus.Stopped:
-                throw new LifecycleException($"cannot start container {id}: container not running (it has stopped; delete it and create it again)");
-            case ContainerStatus.Creating:
-                throw new LifecycleException($"cannot start container {id}: it is still being created");
-            default:
-                throw new LifecycleException($"cannot start container {id}: cannot start a container that has already been started (it is {status.ToOciString()})");
-        }
-
-        var fifoPath = ContainerDirectory.ExecFifoPathOf(directory);
-        var rc = Libc.OpenAt(null, fifoPath, Libc.O_RDONLY | Libc.O_NONBLOCK, 0, out var fifo);
-        using (fifo)
-        {
-            if (rc < 0)
+            state = store.Load(id);
+            directory = store.DirectoryOf(id);
+            var status = StatusProbe.Probe(state, directory);
+            switch (status)
             {
-                throw new LifecycleException($"cannot start container {id}: open {fifoPath}: {Errno.Describe(-rc)}");
+                case ContainerStatus.Created:
+                    break;
+                case ContainerStatus.Stopped:
+                    throw new LifecycleException($"cannot start container {id}: container not running (it has stopped; delete it and create it again)");
+                case ContainerStatus.Creating:
+                    throw new LifecycleException($"cannot start container {id}: it is still being created");
+                default:
+                    throw new LifecycleException($"cannot start container {id}: cannot start a container that has already been started (it is {status.ToOciString()})");
             }
-            WaitForGo(state, fifo);
-            File.Delete(fifoPath);
-            var failure = ReadToEnd(fifo);
-            if (failure.Length > 0)
+            // Before the init is let go: a refused start leaves the container created, its
+            // startContainer hooks not run (runtime.md: an error leaves things as they were).
+            var config = ReadConfig(directory);
+            if (config is not null && !HooksScan.MayHave(config, "process"))
             {
-                throw new LifecycleException($"cannot start container {id}: {failure}");
+                throw new LifecycleException(
+                    $"cannot start container {id}: its config.json has no \"process\" (process is required by start); the container stays created: delete it and create it from a config with a process");
+            }
+            hooks = config is not null && HooksScan.MayHaveHooks(config) ? ConfigJson.Parse(config, Path.Combine(directory, "config.json")).Hooks : null;
+
+            var fifoPath = ContainerDirectory.ExecFifoPathOf(directory);
+            var rc = Libc.OpenAt(null, fifoPath, Libc.O_RDONLY | Libc.O_NONBLOCK, 0, out var fifo);
+            using (fifo)
+            {
+                if (rc < 0)
+                {
+                    throw new LifecycleException($"cannot start container {id}: open {fifoPath}: {Errno.Describe(-rc)}");
+                }
+                WaitForGo(state, fifo);
+                File.Delete(fifoPath);
+                var failure = ReadToEnd(fifo);
+                if (failure.Length > 0)
+                {
+                    throw new LifecycleException($"cannot start container {id}: {failure}");
+                }
+            }
+
+            state.Status = ContainerStatus.Running;
+            try
+            {
+                store.Save(state);
+            }
+            catch (StateException e)
+            {
+                // The process runs: start succeeded (runc exits 0 too). The live status does not need
+                // the record (StatusProbe reads running from the gone exec.fifo and the live init).
+                warn?.Invoke($"container {id} started, but its state could not be recorded: {e.Message}");
             }
         }
-
-        state.Status = ContainerStatus.Running;
-        store.Save(state);
         try
         {
-            HookRunner.RunAll(LoadHooks(directory), HookPhase.Poststart, StateJson.ToOciJsonUtf8(state, ContainerStatus.Running));
+            HookRunner.RunAll(hooks, HookPhase.Poststart, StateJson.ToOciJsonUtf8(state, ContainerStatus.Running));
         }
         catch (HookException e)
         {
-            throw new LifecycleException($"container {id} started, but {e.Message}", e);
+            // runtime.md, lifecycle step 9: generate an error, stop the container and continue at
+            // step 12: destroy it (undo create), then the poststop hooks (Delete does both).
+            var stopped = "the container was stopped and deleted, its poststop hooks run";
+            try
+            {
+                Delete.Run(root, id, force: true, warn);
+            }
+            catch (Exception cleanup) when (cleanup is LifecycleException or StateException)
+            {
+                stopped = $"stopping and deleting the container failed too: {cleanup.Message}";
+            }
+            throw new LifecycleException($"cannot start container {id}: {e.Message} ({stopped})", e);
         }
     }
 
@@ -122,19 +157,10 @@ internal static class Start
         return Encoding.UTF8.GetString(text.ToArray()).Trim();
     }
 
-    /// <summary>
-    /// The config's hooks, parsed only when config.json has a non-null top-level "hooks": the
-    /// full parse builds the JSON metadata of the whole spec model (milliseconds), which a
-    /// config without hooks, the common case, does not need.
-    /// </summary>
-    private static Hutch.Spec.Hooks? LoadHooks(string directory)
+    /// <summary>The copy of config.json create keeps in the container's directory (null when there is none).</summary>
+    private static byte[]? ReadConfig(string directory)
     {
         var path = Path.Combine(directory, "config.json");
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        var bytes = File.ReadAllBytes(path);
-        return HooksScan.MayHaveHooks(bytes) ? Hutch.Spec.ConfigJson.Parse(bytes, path).Hooks : null;
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
     }
 }

@@ -5,7 +5,7 @@ namespace Hutch.Runtime.Processes;
 /// <summary>
 /// Capabilities the runtime itself does not hold cannot be granted: config.md says such values
 /// "MUST be logged as a warning" and runtimes "SHOULD NOT fail" (e.g. a runtime started without
-/// CAP_SYS_RESOURCE, or rootless). They are removed from the plan with a warning, instead of
+/// CAP_SYS_RESOURCE, or rootless). They are removed from the plan with one warning per set naming them all, instead of
 /// capset failing with EPERM.
 /// </summary>
 internal static class CapabilityGrant
@@ -40,10 +40,13 @@ internal static class CapabilityGrant
     {
         CapabilitySet Limit(CapabilitySet wanted, CapabilitySet allowed, string set, string why)
         {
-            var missing = new CapabilitySet(wanted.Bits & ~allowed.Bits);
-            foreach (var cap in missing.Numbers())
+            // One line per set naming them all: buildah's 14 ambient capabilities without
+            // inheritable ones would otherwise print 14 lines on the user's terminal at every run.
+            var missing = new CapabilitySet(wanted.Bits & ~allowed.Bits).Numbers().Select(CapabilityNames.Name).ToList();
+            if (missing.Count > 0)
             {
-                warnings.Add($"process.capabilities.{set}: {CapabilityNames.Name(cap)} cannot be granted: {why}; it is skipped");
+                warnings.Add($"process.capabilities.{set}: {string.Join(", ", missing)} cannot be granted: {why}; "
+                    + (missing.Count == 1 ? "it is skipped" : "they are skipped"));
             }
             return new CapabilitySet(wanted.Bits & allowed.Bits);
         }

@@ -17,7 +17,8 @@ namespace Hutch.Runtime.Rootfs;
 ///   rootfs.Prepare();          // propagation of /, rootfs bind, config mounts, /dev, linux.devices
 ///   ... createContainer hooks (spec: after the mounts, before pivot_root) ...
 ///   rootfs.PivotRoot();        // pivot_root (or chroot with NoPivot); cwd is the new /
-///   rootfs.FinishAfterPivot(); // hostname, sysctl, readonly and masked paths, ro tmpfs, root.readonly
+///   rootfs.FinishAfterPivot(); // hostname, sysctl, readonly and masked paths, ro tmpfs, root.readonly,
+///                              // then a shared or unbindable rootfsPropagation on the new /
 /// (<see cref="Build"/> does the first and third in one call.) Every container path is resolved
 /// inside the rootfs with RootPath: a symlink in the rootfs never leads a mount or a write out of it.
 /// </summary>
@@ -176,6 +177,13 @@ internal sealed class RootfsBuilder : IDisposable
         {
             Mounter.SetAttributes(_root, "/", recursive: false, MountAttr.ReadOnly, MountAttr.None);
         }
+        // Last: the binds above (masked and read-only paths, the console) cannot be made from an
+        // unbindable mount.
+        var propagation = RootfsPropagation.Parse(_config.Linux?.RootfsPropagation);
+        if (RootfsPropagation.AppliesAfterPivot(propagation))
+        {
+            Mounter.MountPath(null, "/", null, propagation, null, "set linux.rootfsPropagation on", "/");
+        }
     }
 
     public void Dispose()
@@ -190,8 +198,8 @@ internal sealed class RootfsBuilder : IDisposable
     private void PrepareRootMount()
     {
         var propagation = RootfsPropagation.Parse(_config.Linux?.RootfsPropagation);
-        Mounter.MountPath(null, "/", null, propagation, null, "set the propagation of", "/");
-        RootfsPropagation.MakeParentPrivate(RootfsPath);
+        Mounter.MountPath(null, "/", null, RootfsPropagation.BeforePivot(propagation), null, "set the propagation of", "/");
+        RootfsPropagation.SetParentPropagation(RootfsPath, propagation);
         Mounter.MountPath(RootfsPath, RootfsPath, null, MountFlags.Bind | MountFlags.Recursive, null, "bind mount the rootfs", RootfsPath);
     }
 

@@ -42,6 +42,13 @@ internal static class StateJson
         {
             throw new StateException(path, "holds `null` instead of a container state");
         }
+        // `required` only asks for the key: a null value would fail later, far from the file.
+        var missing = new[] { ("ociVersion", state.OciVersion), ("id", state.Id), ("bundle", state.Bundle), ("rootfs", state.Rootfs) }
+            .FirstOrDefault(field => field.Item2 is null).Item1;
+        if (missing is not null || state.Cgroup?.Values.Any(v => v is null) == true || state.Annotations?.Values.Any(v => v is null) == true)
+        {
+            throw new StateException(path, $"is not a valid hutch state file: {(missing is null ? "a cgroup path or an annotation" : "\"" + missing + "\"")} is null");
+        }
         if (state.Format > ContainerState.CurrentFormat)
         {
             throw new StateException(path,

@@ -112,24 +112,20 @@ internal sealed class StateStore
     {
         var directory = DirectoryOf(id);
         var path = ContainerDirectory.StatePathOf(directory);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
+        var (bytes, errno) = ReadStateFile(path);
+        if (errno == Errno.ENOENT)
         {
             throw Directory.Exists(directory)
                 ? new ContainerIncompleteException(id, directory)
                 : new ContainerNotFoundException(id);
         }
-        catch (DirectoryNotFoundException)
+        if (errno == Errno.ENOTDIR)
         {
             throw new ContainerNotFoundException(id);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (bytes is null)
         {
-            throw new StateException(path, $"cannot read the container state: {e.Message}", e);
+            throw new StateException(path, $"cannot read the container state: {(errno == 0 ? "not a regular file" : Errno.Describe(errno))}");
         }
         var state = StateJson.Parse(bytes, path);
         if (state.Id != id)
@@ -137,6 +133,49 @@ internal sealed class StateStore
             throw new StateException(path, $"holds the state of container \"{state.Id}\", not of \"{id}\" (was it copied by hand?)");
         }
         return state;
+    }
+
+    /// <summary>state.json's bytes at most this long: hutch writes a few kilobytes.</summary>
+    private const int MaxStateBytes = 4 << 20;
+
+    /// <summary>
+    /// The bytes of the state file, or null and the errno (0: not a regular file, or too big).
+    /// Opened without following a symlink and without blocking, and checked to be a regular
+    /// file: a FIFO, a device (/dev/zero) or a directory in its place must fail, not hang.
+    /// </summary>
+    private static (byte[]? Bytes, int Errno) ReadStateFile(string path)
+    {
+        var rc = Libc.OpenAt(null, path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK, 0, out var file);
+        using (file)
+        {
+            if (rc < 0)
+            {
+                return (null, -rc == Errno.ELOOP ? 0 : -rc);
+            }
+            if (Hutch.Linux.Paths.PathSyscalls.Fstat(file, out var st) < 0 || st.Type != Hutch.Linux.Paths.PathSyscalls.S_IFREG)
+            {
+                return (null, 0);
+            }
+            var content = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            while (true)
+            {
+                var n = Libc.Read(file, chunk);
+                if (n < 0)
+                {
+                    return (null, -n);
+                }
+                if (n == 0)
+                {
+                    return (content.ToArray(), 0);
+                }
+                if (content.Length + n > MaxStateBytes)
+                {
+                    return (null, 0);
+                }
+                content.Write(chunk, 0, n);
+            }
+        }
     }
 
     /// <summary>

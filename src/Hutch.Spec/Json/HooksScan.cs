@@ -14,7 +14,14 @@ internal static class HooksScan
     /// top-level "hooks" member other than null; anything else (hooks, malformed JSON) is left to
     /// the full parse, which reports its errors as before.
     /// </summary>
-    public static bool MayHaveHooks(ReadOnlySpan<byte> config)
+    public static bool MayHaveHooks(ReadOnlySpan<byte> config) => MayHave(config, "hooks");
+
+    /// <summary>
+    /// False only when <paramref name="config"/> is a well-formed JSON object without a
+    /// top-level member <paramref name="name"/> other than null (e.g. "process", which `start`
+    /// needs before it lets the init go on).
+    /// </summary>
+    public static bool MayHave(ReadOnlySpan<byte> config, string name)
     {
         try
         {
@@ -26,12 +33,12 @@ internal static class HooksScan
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 // Case-insensitive, as the full parse reads member names.
-                var isHooks = string.Equals(reader.GetString(), "hooks", StringComparison.OrdinalIgnoreCase);
+                var isWanted = string.Equals(reader.GetString(), name, StringComparison.OrdinalIgnoreCase);
                 if (!reader.Read())
                 {
                     return true;
                 }
-                if (isHooks && reader.TokenType != JsonTokenType.Null)
+                if (isWanted && reader.TokenType != JsonTokenType.Null)
                 {
                     return true;
                 }

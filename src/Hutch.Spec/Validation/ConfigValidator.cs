@@ -25,6 +25,7 @@ internal static class ConfigValidator
         OciVersionRule.Check(config.OciVersion, report);
         CheckRoot(config.Root, report);
         CheckMounts(config.Mounts, namespaces, report);
+        MountNamespaceRules.Check(config, namespaces, report);
         if (config.Process != null)
         {
             ProcessRules.Check(config.Process, report);

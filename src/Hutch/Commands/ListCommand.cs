@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Logging;
 using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
@@ -25,16 +26,16 @@ internal sealed class ListCommand : Command
         Options.Add(Format);
         Options.Add(Quiet);
         OutputFormats.AcceptTableOrJson(Format);
-        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Output));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
     }
 
     internal ListRequest Bind(ParseResult result) => new(
         Format: result.GetValue(Format) ?? OutputFormats.Table,
         Quiet: result.GetValue(Quiet));
 
-    private static int Run(ListRequest request, GlobalSettings globals, TextWriter output)
+    private static int Run(ListRequest request, GlobalSettings globals, TextWriter output, TextWriter error)
     {
-        output.Write(ListContainers.Render(globals.Root, request.Format, request.Quiet));
+        output.Write(ListContainers.Render(globals.Root, request.Format, request.Quiet, message => CliLog.Warn(error, message)));
         return ExitCodes.Success;
     }
 }

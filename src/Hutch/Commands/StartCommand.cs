@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Logging;
 using Hutch.Runtime.Lifecycle;
 
 namespace Hutch.Commands;
@@ -13,14 +14,14 @@ internal sealed class StartCommand : Command
     internal StartCommand(GlobalOptions globals) : base(CommandName, "start a container created by create (runs its process)")
     {
         Arguments.Add(ContainerId);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Error));
     }
 
     internal StartRequest Bind(ParseResult result) => new(Id: result.GetRequiredValue(ContainerId));
 
-    private static int Run(StartRequest request, GlobalSettings globals)
+    private static int Run(StartRequest request, GlobalSettings globals, TextWriter error)
     {
-        Start.Run(globals.Root, request.Id);
+        Start.Run(globals.Root, request.Id, message => CliLog.Warn(error, message));
         return ExitCodes.Success;
     }
 }

@@ -193,6 +193,19 @@ public class ResourceApplyTests
         });
     }
 
+    [V1ControllerFact("memory")]
+    public void Kernel_TCP_limit_goes_to_v1_memory_kmem_tcp()
+    {
+        WithCgroup(CgroupLayout.Detect(), cgroup =>
+        {
+            Assert.NotEqual("8388608", File(cgroup, "memory", "memory.kmem.tcp.limit_in_bytes"));
+
+            CgroupResources.Apply(cgroup, Parse("""{"memory":{"kernelTCP":8388608}}"""));
+
+            Assert.Equal("8388608", File(cgroup, "memory", "memory.kmem.tcp.limit_in_bytes"));
+        });
+    }
+
     [UnifiedHugetlbFact]
     public void Hugetlb_limit_goes_to_the_unified_hierarchy_of_this_hybrid_host()
     {

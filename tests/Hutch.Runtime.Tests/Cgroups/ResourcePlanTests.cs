@@ -133,12 +133,24 @@ public class ResourcePlanTests
     }
 
     [Fact]
-    public void Kernel_memory_is_ignored_with_a_warning()
+    public void Kernel_memory_is_ignored_with_a_warning_and_kernel_TCP_goes_to_v1_kmem_tcp()
     {
         var plan = ResourcePlan.Build(Parse("""{"memory":{"kernel":1000000,"kernelTCP":1000000}}"""), Hybrid);
+
+        var tcp = Assert.Single(plan.Writes, w => w.File.Contains("kmem", StringComparison.Ordinal));
+        Assert.Equal(("memory", "memory.kmem.tcp.limit_in_bytes", "1000000"), (tcp.Controller, tcp.File, tcp.Value));
+        Assert.Equal("linux.resources.memory.kernelTCP", tcp.JsonPath);
+        Assert.True(tcp.SkipIfMissing);
+        Assert.StartsWith("linux.resources.memory.kernel:", Assert.Single(plan.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kernel_TCP_on_cgroup_v2_is_ignored_with_a_warning()
+    {
+        var plan = ResourcePlan.Build(Parse("""{"memory":{"kernelTCP":1000000}}"""), V2);
+
         Assert.DoesNotContain(plan.Writes, w => w.File.Contains("kmem", StringComparison.Ordinal));
-        Assert.Equal(2, plan.Warnings.Count);
-        Assert.Contains("linux.resources.memory.kernelTCP", plan.Warnings[1]);
+        Assert.StartsWith("linux.resources.memory.kernelTCP:", Assert.Single(plan.Warnings), StringComparison.Ordinal);
     }
 
     [Fact]

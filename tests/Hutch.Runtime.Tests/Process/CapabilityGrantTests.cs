@@ -53,4 +53,19 @@ public sealed class CapabilityGrantTests
         Assert.Equal(Set(), granted.Ambient); // 5 is not permitted, 10 not inheritable
         Assert.Equal(3, warnings.Count);
     }
+
+    [Fact]
+    public void Ambient_capabilities_that_cannot_be_granted_are_one_warning_naming_them_all()
+    {
+        // buildah run: ambient capabilities without inheritable ones (CAP_CHOWN 0, CAP_KILL 5, CAP_NET_BIND_SERVICE 10).
+        var caps = new PlannedCapabilities(Set(0, 5, 10), Set(0, 5, 10), Set(0, 5, 10), Set(), Set(0, 5, 10), 40);
+        var warnings = new List<string>();
+
+        var granted = CapabilityGrant.RestrictTo(caps, CapabilitySet.UpTo(40), CapabilitySet.UpTo(40), CapabilitySet.Empty, warnings);
+
+        Assert.Equal(Set(), granted.Ambient);
+        Assert.Equal(
+            "process.capabilities.ambient: CAP_CHOWN, CAP_KILL, CAP_NET_BIND_SERVICE cannot be granted: an ambient capability must be permitted and inheritable; they are skipped",
+            Assert.Single(warnings));
+    }
 }

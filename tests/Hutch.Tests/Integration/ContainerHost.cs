@@ -57,7 +57,10 @@ public sealed class ContainerHost : IDisposable
     /// <summary>Runs `bin/hutch --root ROOT args...` with stdin /dev/null and stdout, stderr in files.</summary>
     public Outcome Hutch(params string[] args) => HutchIn(null, args);
 
-    public Outcome HutchIn(string? workingDirectory, params string[] args)
+    public Outcome HutchIn(string? workingDirectory, params string[] args) => HutchAt(Root, workingDirectory, args);
+
+    /// <summary>Runs `bin/hutch --root <paramref name="root"/> args...` (another root than this class's), stdio as in <see cref="Hutch"/>.</summary>
+    public Outcome HutchAt(string root, string? workingDirectory, params string[] args)
     {
         var tag = Guid.NewGuid().ToString("N");
         var stdout = Path.Combine(_work, tag + ".out");
@@ -71,7 +74,7 @@ public sealed class ContainerHost : IDisposable
         start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >\"$HUTCH_IT_OUT\" 2>\"$HUTCH_IT_ERR\"");
         start.ArgumentList.Add(HutchBinary.PathName);
         start.ArgumentList.Add("--root");
-        start.ArgumentList.Add(Root);
+        start.ArgumentList.Add(root);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -375,6 +375,42 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     }
 
     [ContainerFact]
+    public void An_exec_that_races_the_containers_exit_says_container_not_running()
+    {
+        // The --process file is a FIFO: hutch has checked the container is running and holds its
+        // init when it blocks reading it; the container stops meanwhile, then the process comes.
+        var (id, initPid) = Running();
+        var fifo = Path.Combine(Path.GetTempPath(), "hutch-exec-race-" + Guid.NewGuid().ToString("N")[..12]);
+        ContainerHost.HostCommand("mkfifo", fifo);
+        try
+        {
+            var exec = Task.Run(() => host.Hutch("exec", "--process", fifo, id));
+            // Opening the FIFO for writing returns once hutch has opened it for reading.
+            using (var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write))
+            {
+                Assert.Equal(0, host.Hutch("kill", id, "KILL").ExitCode);
+                var deadline = Stopwatch.StartNew();
+                while (Directory.Exists($"/proc/{initPid}") && deadline.Elapsed < Deadline)
+                {
+                    Thread.Sleep(20);
+                }
+                Assert.False(Directory.Exists($"/proc/{initPid}"), $"the init (pid {initPid}) is still there");
+                writer.Write(Encoding.UTF8.GetBytes("""{"args": ["true"], "cwd": "/"}"""));
+            }
+
+            var outcome = exec.Result;
+
+            Assert.Equal(255, outcome.ExitCode);
+            Assert.Contains("container not running", outcome.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("/proc/", outcome.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [ContainerFact]
     public void Exec_into_a_stopped_container_is_a_hutch_error_with_status_255()
     {
         var id = host.NewId("exec");

@@ -152,6 +152,41 @@ public sealed class LifecycleTests(ContainerHost host) : IClassFixture<Container
     }
 
     [ContainerFact]
+    public void Kill_all_of_a_stopped_container_without_its_own_pid_namespace_signals_what_its_init_left()
+    {
+        // docker run --pid host bb sh -c 'sleep 100 & exit 0': the init exits, its child lives on in
+        // the cgroup holding the container's stdio, and containerd asks `kill --all` to end it.
+        using var marks = new HostDirectory();
+        var id = host.NewId();
+        var bundle = host.Bundle(c =>
+        {
+            c.Linux!.Namespaces = [.. c.Linux.Namespaces!.Where(n => n.Type != "pid")];
+            c.Mounts!.Add(new Hutch.Spec.Mount { Destination = "/marks", Type = "bind", Source = marks.Path, Options = ["rbind", "rw"] });
+            c.Process!.Args = ["sh", "-c", "sleep 300 & echo $! > /marks/child; exit 0"];
+        });
+        Assert.Equal(0, host.Hutch("run", "-d", "--bundle", bundle, id).ExitCode);
+        WaitForStatus(id, "stopped", TimeSpan.FromSeconds(10));
+        var childFile = Path.Combine(marks.Path, "child");
+        var child = int.Parse(File.ReadAllText(childFile).Trim(), CultureInfo.InvariantCulture); // the host's pid: no pid namespace
+        Assert.Contains("sleep", File.ReadAllText($"/proc/{child}/cmdline"), StringComparison.Ordinal);
+
+        var kill = host.Hutch("kill", "--all", id, "KILL");
+        var single = host.Hutch("kill", id, "KILL");
+
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (File.Exists($"/proc/{child}/cmdline") && File.ReadAllText($"/proc/{child}/cmdline").StartsWith("sleep", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the init's child (pid {child}) outlived kill --all");
+            Thread.Sleep(20);
+        }
+        // Without --all a stopped container's init is gone: still "container not running".
+        Assert.Equal(1, single.ExitCode);
+        Assert.Contains("container not running", single.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, host.Hutch("delete", id).ExitCode);
+    }
+
+    [ContainerFact]
     public void Delete_of_a_running_container_without_force_fails_and_changes_nothing()
     {
         var id = host.NewId();

@@ -1,0 +1,82 @@
+namespace Hutch.Tests.Integration;
+
+/// <summary>The container's / as its process sees it: linux.rootfsPropagation, and a config without a mount namespace.</summary>
+public sealed class MountNamespaceTests(ContainerHost host) : IClassFixture<ContainerHost>
+{
+    /// <summary>The optional fields of the container's / in its mountinfo ("shared:N", "master:N", "unbindable"; none: private).</summary>
+    [ContainerTheory]
+    [InlineData("shared", "shared:")]
+    [InlineData("rshared", "shared:")]
+    [InlineData("unbindable", "unbindable")]
+    [InlineData("runbindable", "unbindable")]
+    [InlineData("private", "")]
+    [InlineData("rprivate", "")]
+    public void RootfsPropagation_is_the_propagation_of_the_containers_root(string value, string expected)
+    {
+        var id = host.NewId("prop");
+        // Field 5 is the mount point; the optional fields run from field 7 to the "-".
+        var bundle = host.Bundle(c =>
+        {
+            c.Linux!.RootfsPropagation = value;
+            c.Process!.Args = ["sh", "-c", "awk '$5 == \"/\" { t = \"\"; for (i = 7; $i != \"-\"; i++) t = t $i \" \"; print \"tags=\" t }' /proc/self/mountinfo"];
+        });
+
+        var run = host.Hutch("run", "--bundle", bundle, id);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var tags = Assert.Single(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))["tags=".Length..];
+        if (expected.Length == 0)
+        {
+            Assert.DoesNotContain("shared:", tags, StringComparison.Ordinal);
+            Assert.DoesNotContain("master:", tags, StringComparison.Ordinal);
+            Assert.DoesNotContain("unbindable", tags, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(expected, tags, StringComparison.Ordinal);
+        }
+    }
+
+    [ContainerFact]
+    public void Without_a_mount_namespace_the_process_runs_in_the_rootfs_not_in_the_hosts_root()
+    {
+        var id = host.NewId("nomnt");
+        var bundle = host.Bundle(c =>
+        {
+            c.Linux!.Namespaces = [.. c.Linux.Namespaces!.Where(n => n.Type != "mount")];
+            c.Mounts = [];
+            c.Linux.MaskedPaths = null;
+            c.Linux.ReadonlyPaths = null;
+            c.Root!.Readonly = false;
+            c.Process!.Args = ["ls", "-1a", "/"];
+        });
+
+        var run = host.Hutch("run", "--bundle", bundle, id);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expected = Directory.EnumerateFileSystemEntries(ContainerHost.Rootfs).Select(entry => Path.GetFileName(entry)!).Append(".").Append("..")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [ContainerFact]
+    public void Without_a_mount_namespace_mounts_are_refused_at_create_and_nothing_is_left()
+    {
+        var id = host.NewId("nomnt");
+        var bundle = host.Bundle(c =>
+        {
+            c.Linux!.Namespaces = [.. c.Linux.Namespaces!.Where(n => n.Type != "mount")];
+            c.Linux.MaskedPaths = null;
+            c.Linux.ReadonlyPaths = null;
+            c.Root!.Readonly = true;
+        });
+
+        var create = host.Hutch("create", "--bundle", bundle, id);
+
+        Assert.Equal(1, create.ExitCode);
+        Assert.Contains("mounts:", create.Stderr, StringComparison.Ordinal);
+        Assert.Contains("root.readonly:", create.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no mount namespace", create.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
+    }
+}

@@ -48,7 +48,7 @@ internal static class Start
             if (config is not null && !HooksScan.MayHave(config, "process"))
             {
                 throw new LifecycleException(
-                    $"cannot start container {id}: its config.json has no \"process\" (process is required by start); the container stays created: delete it and create it from a config with a process");
+                    $"cannot start container {id}: it has no process to start: its config.json has no \"process\" (start requires one); the container stays created: delete it and create it again from a config with a process");
             }
             hooks = config is not null && HooksScan.MayHaveHooks(config) ? ConfigJson.Parse(config, Path.Combine(directory, "config.json")).Hooks : null;
 

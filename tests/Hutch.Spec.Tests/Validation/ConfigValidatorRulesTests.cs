@@ -147,7 +147,10 @@ public class ConfigValidatorRulesTests
         { "propagation in capitals", c => L(c).RootfsPropagation = "SHARED", "linux.rootfsPropagation", "\"rshared\"" },
         { "relative masked path", c => L(c).MaskedPaths![2] = "proc/kcore", "linux.maskedPaths[2]", "is not an absolute path" },
         { "empty readonly path", c => L(c).ReadonlyPaths![0] = "", "linux.readonlyPaths[0]", "is not an absolute path" },
-        { "masked paths without mount namespace", c => { NoNamespace(c, "mount"); L(c).ReadonlyPaths = null; }, "linux.maskedPaths", "no mount namespace" },
+        { "masked paths without mount namespace", c => { NoNamespace(c, "mount"); L(c).ReadonlyPaths = null; c.Mounts = null; c.Root!.Readonly = false; }, "linux.maskedPaths", "no mount namespace" },
+        { "mounts without mount namespace", c => { NoNamespace(c, "mount"); L(c).ReadonlyPaths = null; L(c).MaskedPaths = null; c.Root!.Readonly = false; }, "mounts", "no mount namespace" },
+        { "read-only root without mount namespace", c => { NoNamespace(c, "mount"); L(c).ReadonlyPaths = null; L(c).MaskedPaths = null; c.Mounts = null; c.Root!.Readonly = true; }, "root.readonly", "no mount namespace" },
+        { "rootfsPropagation without mount namespace", c => { NoNamespace(c, "mount"); L(c).ReadonlyPaths = null; L(c).MaskedPaths = null; c.Mounts = null; c.Root!.Readonly = false; L(c).RootfsPropagation = "shared"; }, "linux.rootfsPropagation", "no mount namespace" },
         { "empty sysctl key", c => L(c).Sysctl = new() { [""] = "1" }, "linux.sysctl[\"\"]", "is not a sysctl name" },
 
         // seccomp
@@ -207,7 +210,8 @@ public class ConfigValidatorRulesTests
     {
         { "the defaults", _ => { } },
         { "no process (create needs none)", c => c.Process = null },
-        { "no linux object", c => { c.Linux = null; c.Hostname = null; } },
+        { "no linux object", c => { c.Linux = null; c.Hostname = null; c.Mounts = null; c.Root!.Readonly = false; } },
+        { "no mount namespace, nothing to mount", c => { NoNamespace(c, "mount"); L(c).ReadonlyPaths = null; L(c).MaskedPaths = null; c.Mounts = []; c.Root!.Readonly = false; } },
         { "relative root path", c => c.Root!.Path = "rootfs" },
         { "absolute root path", c => c.Root!.Path = "/var/lib/x/rootfs" },
         { "relative mount destination (deprecated, warned)", c => c.Mounts![0].Destination = "proc" },

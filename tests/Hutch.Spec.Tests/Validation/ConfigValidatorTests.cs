@@ -50,7 +50,7 @@ public class ConfigValidatorTests
             "mounts": [{"destination": ""}],
             "hooks": {"prestart": [{"path": "hook", "timeout": 0}]},
             "linux": {
-                "namespaces": [{"type": "pid"}, {"type": "pid"}, {"type": "netns"}],
+                "namespaces": [{"type": "mount"}, {"type": "pid"}, {"type": "pid"}, {"type": "netns"}],
                 "rootfsPropagation": "weird",
                 "netDevices": {"eth0": {"name": "e%d%d"}}
             }
@@ -66,8 +66,8 @@ public class ConfigValidatorTests
                 "process.args",
                 "hooks.prestart[0].path",
                 "hooks.prestart[0].timeout",
-                "linux.namespaces[1].type",
                 "linux.namespaces[2].type",
+                "linux.namespaces[3].type",
                 "linux.rootfsPropagation",
                 "linux.netDevices",
                 "linux.netDevices[\"eth0\"].name",

@@ -46,7 +46,7 @@ public sealed class CgroupPathsTests
     [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod/ctr", "c1", "/sys/fs/cgroup/c1")]
     [InlineData("/sys/fs/cgroup", "/kube/pod", "/kube/pod", "c1", "/sys/fs/cgroup/c1")]
     [InlineData("/sys/fs/cgroup", "/", "/system.slice/x.service", "/abs/c1", "/sys/fs/cgroup/abs/c1")]
-    public void Resolve_BesideOwn_RelativeFromTheParentOfTheOwnCgroup(
+    public void Resolve_beside_own_relative_from_the_parent_of_the_own_cgroup(
         string mount, string mountRoot, string own, string path, string expected)
     {
         Assert.Equal(expected, CgroupPaths.Resolve(mount, mountRoot, own, path, besideOwn: true));

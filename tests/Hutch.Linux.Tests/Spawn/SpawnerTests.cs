@@ -256,17 +256,19 @@ public partial class SpawnerTests
                 var (output, status) = Capture(plan);
                 Assert.Equal(0, status.ExitCode);
                 Assert.Equal(netns.Identity, output.Trim());
-                return;
             }
-            using var sync = new SyncPipe();
-            var heldPlan = new SpawnPlan { Path = plan.Path, Argv = plan.Argv, JoinNamespaces = [join], SyncFd = sync.ChildEnd };
-            Assert.False(heldPlan.Vfork);
-            using var process = Spawner.Spawn(heldPlan);
-            sync.ChildEnd.Dispose();
-            Assert.Equal(netns.Identity, NamespaceOf(process.Pid, NamespaceKind.Network));
-            sync.Release();
-            process.WaitForExec();
-            Assert.Equal(0, WaitWithDeadline(process).ExitCode);
+            else
+            {
+                using var sync = new SyncPipe();
+                var heldPlan = new SpawnPlan { Path = plan.Path, Argv = plan.Argv, JoinNamespaces = [join], SyncFd = sync.ChildEnd };
+                Assert.False(heldPlan.Vfork);
+                using var process = Spawner.Spawn(heldPlan);
+                sync.ChildEnd.Dispose();
+                Assert.Equal(netns.Identity, NamespaceOf(process.Pid, NamespaceKind.Network));
+                sync.Release();
+                process.WaitForExec();
+                Assert.Equal(0, WaitWithDeadline(process).ExitCode);
+            }
         }
     }
 

@@ -183,20 +183,20 @@ public class ResourcePlanTests
         Assert.Single(rt.Warnings);
     }
 
+    [Fact]
+    public void Shares_0_and_1_map_to_weights_0_and_1()
+    {
+        Assert.Equal(0UL, ResourcePlan.SharesToWeight(0));
+        Assert.Equal(1UL, ResourcePlan.SharesToWeight(1));
+    }
+
     [Theory]
-    [InlineData(1UL, 0UL)]
     [InlineData(2UL, 1UL)]
     [InlineData(1024UL, 100UL)]
     [InlineData(262144UL, 10000UL)]
     [InlineData(1_000_000UL, 10000UL)]
     public void Shares_to_weight_keeps_the_ends_and_the_default(ulong shares, ulong weight)
     {
-        if (shares == 1)
-        {
-            Assert.Equal(0UL, ResourcePlan.SharesToWeight(0));
-            Assert.Equal(1UL, ResourcePlan.SharesToWeight(1));
-            return;
-        }
         Assert.Equal(weight, ResourcePlan.SharesToWeight(shares));
         // monotonic across the range
         var last = 0UL;

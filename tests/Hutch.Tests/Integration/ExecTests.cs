@@ -342,22 +342,36 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
             c.Mounts!.RemoveAll(m => m.Destination == "/dev/pts");
             c.Process!.Args = ["sh", "-c", "mkdir -p /dev/pts && mkfifo /dev/pts/ptmx && { echo x > /dev/pts/ptmx; touch /dev/opened; }; sleep 1000"];
         });
-        var ptmx = $"/proc/{initPid}/root/dev/pts/ptmx";
+        // The shell blocks in open(2) of its FIFO until a reader comes: the kernel shows it waiting
+        // in wait_for_partner, and it can never wait there again once a reader came.
         var clock = Stopwatch.StartNew();
-        while (!File.Exists(ptmx) && clock.Elapsed < Deadline)
+        while (Wchan(initPid) != "wait_for_partner" && clock.Elapsed < Deadline)
         {
             Thread.Sleep(20);
         }
-        Assert.True(File.Exists(ptmx), "the container did not make its FIFO");
+        Assert.Equal("wait_for_partner", Wchan(initPid));
 
         var outcome = host.Hutch("exec", "--tty", id, "true");
-        Thread.Sleep(500);
 
         Assert.Equal(255, outcome.ExitCode);
         Assert.Contains("/dev/pts/ptmx", outcome.Stderr, StringComparison.Ordinal);
         Assert.Contains("not the ptmx character device", outcome.Stderr, StringComparison.Ordinal);
         // Before: hutch opened it O_RDWR as the host's root, released the writer, then refused it.
+        Assert.Equal("wait_for_partner", Wchan(initPid));
         Assert.False(File.Exists($"/proc/{initPid}/root/dev/opened"), "hutch opened the container's FIFO");
+    }
+
+    /// <summary>Where the kernel has <paramref name="pid"/> sleeping (/proc/PID/wchan), "" when it is gone.</summary>
+    private static string Wchan(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/wchan");
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     [ContainerFact]

@@ -144,7 +144,7 @@ public sealed class CgroupTests : IDisposable
     }
 
     [CgroupFact]
-    public void Create_LeavesOutANamedHierarchyItCannotWrite_AsRuncDoes()
+    public void Create_leaves_out_a_named_hierarchy_it_cannot_write_as_runc_does()
     {
         // A named hierarchy "mounted" where the kernel refuses mkdir (procfs): create still
         // succeeds in every real hierarchy, without that one.

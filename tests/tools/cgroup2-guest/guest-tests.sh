@@ -447,9 +447,14 @@ case_rootless_run() {
 
 case_rootless_podman() {
     wait_for "the user's systemd instance" user_bus_ready || return
-    local out=$work/$id.out
-    echo "\$ podman --runtime $(command -v "$R") run --rm --memory 64m --rootfs $work/rootfs sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max'   # as $user" >> "$log"
-    as_user podman --runtime "$(command -v "$R")" run --rm --memory 64m --rootfs "$work/rootfs" \
+    # podman writes into a --rootfs (the /etc/mtab link): the user's own copy.
+    local out=$work/$id.out rootfs=$work/user-rootfs
+    if ! [ -d "$rootfs" ]; then
+        cp -a "$work/rootfs" "$rootfs"
+        chown -R "$user:" "$rootfs"
+    fi
+    echo "\$ podman --runtime $(command -v "$R") run --rm --memory 64m --rootfs $rootfs sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max'   # as $user" >> "$log"
+    as_user podman --runtime "$(command -v "$R")" run --rm --memory 64m --rootfs "$rootfs" \
         sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max' > "$out"
     cat "$out" >> "$log"
     if [ "$R" = hutch ] && { hutch_lacks_rootless "$out" || grep -q "systemd-cgroup is not supported" "$out"; }; then

@@ -457,6 +457,13 @@ case_rootless_podman() {
     as_user podman --runtime "$(command -v "$R")" run --rm --memory 64m --rootfs "$rootfs" \
         sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max' > "$out"
     cat "$out" >> "$log"
+    # Without rootless mode, hutch may fail before its state root (the systemd driver on the
+    # system bus): probe rootless mode itself with a bare rootless run.
+    if [ "$R" = hutch ] && ! hutch_lacks_rootless "$out"; then
+        rootless_bundle "$work/$id-probe" '.process.args = ["true"]'
+        as_user hutch run --bundle "$work/$id-probe" "$id-probe" > "$out.probe"
+        if hutch_lacks_rootless "$out.probe"; then cat "$out.probe" >> "$out"; fi
+    fi
     if [ "$R" = hutch ] && { hutch_lacks_rootless "$out" || grep -q "systemd-cgroup is not supported" "$out"; }; then
         skip_why="hutch has no rootless mode (issue 11) or --systemd-cgroup driver (issue 12) yet: $(grep -m1 -e 'state root' -e 'systemd-cgroup' "$out")"
         return

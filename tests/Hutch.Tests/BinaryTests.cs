@@ -250,6 +250,42 @@ public class BinaryTests
     }
 
     [BinaryFact]
+    public void Root_in_the_equals_form_whose_last_component_is_the_binarys_name()
+    {
+        // podman's `--runtime-flag root=DIR` puts `--root=DIR` first in argv.
+        using var dir = new TempDirectory();
+        var root = dir.File(Path.GetFileName(HutchBinary.PathName));
+        Directory.CreateDirectory(root);
+
+        foreach (var argv in new[] { ["--root=" + root, "list", "--format", "json"], new[] { "--root", root, "list", "--format=json" } })
+        {
+            var outcome = HutchBinary.Run(null, argv);
+
+            Assert.True(outcome.ExitCode == 0, $"hutch {string.Join(' ', argv)}: {outcome.Stderr}");
+            Assert.Equal("[]", outcome.Stdout.Trim());
+        }
+        var state = HutchBinary.Run(null, "--log=" + dir.File("hutch"), "--root=" + root, "state", "nosuch");
+        Assert.Equal(1, state.ExitCode);
+        Assert.Equal("hutch: container nosuch does not exist\n", state.Stderr);
+    }
+
+    [BinaryFact]
+    public void A_repeated_log_flag_writes_to_the_last_file_only()
+    {
+        using var dir = new TempDirectory();
+
+        var outcome = HutchBinary.Run(null, "--log", dir.File("first.log"), "--root", dir.PathName, "--log=" + dir.File("last.log"),
+            "--log-format", "json", "start", "--log", dir.File("really-last.log"), "ctr1");
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Equal("hutch: container ctr1 does not exist\n", outcome.Stderr);
+        Assert.False(File.Exists(dir.File("first.log")));
+        Assert.False(File.Exists(dir.File("last.log")));
+        var record = JsonDocument.Parse(Assert.Single(File.ReadAllLines(dir.File("really-last.log")))).RootElement;
+        Assert.Equal("container ctr1 does not exist", record.GetProperty("msg").GetString());
+    }
+
+    [BinaryFact]
     public void Unknown_flag_exits_1_with_the_usage_hint()
     {
         var outcome = HutchBinary.Run(null, "create", "--bogus", "ctr1");

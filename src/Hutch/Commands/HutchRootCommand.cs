@@ -80,7 +80,10 @@ internal sealed class HutchRootCommand : RootCommand
     internal ParsedCommandLine ParseArgs(IReadOnlyList<string> args)
     {
         var scan = ArgvScanner.Scan(this, args, command => command == Exec || command == Ps);
-        var result = Parse(scan.Args, ParserSettings);
+        // The root command's own name first: System.CommandLine takes a first argument whose file
+        // name is the binary's name for the root command itself, so `--root=/run/hutch` (podman's
+        // `--runtime-flag root=`) would be dropped and "/run/hutch" left over as an argument.
+        var result = Parse([Name, .. scan.Args], ParserSettings);
         if (scan.Error is not null)
         {
             return new ParsedCommandLine(result, [scan.Error], scan.ErrorCommand);

@@ -14,6 +14,9 @@ namespace Hutch.Parsing;
 /// never read as hutch's flags.</item>
 /// <item>Flags followed by "true"/"false": Go's bool flags never take the next argument, while
 /// System.CommandLine would. The scanner attaches "=true" to such a flag.</item>
+/// <item>A single-valued flag given twice (`--log A --log B`, as podman plus a wrapper give):
+/// Go's flag package keeps the last value, System.CommandLine refuses the second. The scanner
+/// drops the earlier occurrences; list flags (`--env`, `--cap`) keep every occurrence.</item>
 /// </list>
 /// It walks the same command tree System.CommandLine uses, so the two cannot drift apart.
 /// </summary>
@@ -27,6 +30,24 @@ internal static class ArgvScanner
     internal static Result Scan(RootCommand root, IReadOnlyList<string> args, Func<Command, bool> passesArgumentsThrough)
     {
         var output = new List<string>(args.Count + 1);
+        // Where each single-valued option last appeared in output (first token, token count).
+        var lastSeen = new Dictionary<Option, (int Start, int Count)>();
+        var dropped = new HashSet<int>();
+        void Seen(Option? option, int start, int count)
+        {
+            if (option is null || option.Arity.MaximumNumberOfValues > 1)
+            {
+                return;
+            }
+            if (lastSeen.TryGetValue(option, out var previous))
+            {
+                for (var k = 0; k < previous.Count; k++)
+                {
+                    dropped.Add(previous.Start + k);
+                }
+            }
+            lastSeen[option] = (start, count);
+        }
         var path = new List<Command> { root };
         var current = (Command)root;
         var positionals = 0;
@@ -44,15 +65,17 @@ internal static class ArgvScanner
                 {
                     // Go's bool flags never take the next argument; System.CommandLine would take a
                     // following "true"/"false" (`delete --force true` must delete container "true").
+                    Seen(flag, output.Count, 1);
                     output.Add(i + 1 < args.Count && bool.TryParse(args[i + 1], out _) ? token + "=true" : token);
                     i++;
                     continue;
                 }
-                var consumed = MatchOption(path, args, i);
+                var (consumed, option) = MatchOption(path, args, i);
                 if (consumed == 0)
                 {
                     return new Result(args, $"unknown flag {OptionName(token)} for `{CommandPath(path)}`", current);
                 }
+                Seen(option, output.Count, consumed);
                 for (var k = 0; k < consumed; k++)
                 {
                     output.Add(args[i + k]);
@@ -86,6 +109,10 @@ internal static class ArgvScanner
                 break;
             }
         }
+        if (dropped.Count > 0)
+        {
+            output = [.. output.Where((_, index) => !dropped.Contains(index))];
+        }
         for (; i < args.Count; i++)
         {
             output.Add(args[i]);
@@ -104,19 +131,20 @@ internal static class ArgvScanner
         return split > 0 ? token[..split] : token;
     }
 
-    /// <summary>How many tokens the option at <paramref name="i"/> uses (0: not an option here).</summary>
-    private static int MatchOption(List<Command> path, IReadOnlyList<string> args, int i)
+    /// <summary>How many tokens the option at <paramref name="i"/> uses (0: not an option here), and
+    /// which option it is (null for a bundle of short options).</summary>
+    private static (int Consumed, Option? Option) MatchOption(List<Command> path, IReadOnlyList<string> args, int i)
     {
         var token = args[i];
         if (FindOption(path, token) is { } option)
         {
-            return 1 + ValueTokens(option, args, i + 1);
+            return (1 + ValueTokens(option, args, i + 1), option);
         }
         // "--name=value" or "--name:value" (System.CommandLine splits on either).
         var split = token.IndexOfAny(['=', ':']);
-        if (split > 0 && FindOption(path, token[..split]) is not null)
+        if (split > 0 && FindOption(path, token[..split]) is { } named)
         {
-            return 1;
+            return (1, named);
         }
         // A POSIX bundle of short options, "-dt" or "-de VALUE" / "-deVALUE".
         if (token.Length > 2 && token[1] != '-')
@@ -125,16 +153,16 @@ internal static class ArgvScanner
             {
                 if (FindOption(path, "-" + token[c]) is not { } shortOption)
                 {
-                    return 0;
+                    return (0, null);
                 }
                 if (TakesValue(shortOption))
                 {
-                    return c == token.Length - 1 ? 1 + ValueTokens(shortOption, args, i + 1) : 1;
+                    return (c == token.Length - 1 ? 1 + ValueTokens(shortOption, args, i + 1) : 1, null);
                 }
             }
-            return 1;
+            return (1, null);
         }
-        return 0;
+        return (0, null);
     }
 
     /// <summary>Tokens after the option that are its value: one for a value option, none for a flag.</summary>

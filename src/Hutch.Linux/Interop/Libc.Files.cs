@@ -54,6 +54,34 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int statx(int dirFd, string path, int flags, uint mask, out Statx buffer);
 
+    /// <summary>fchown(2) of an open file (not O_PATH).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int fchown(int fd, uint uid, uint gid);
+
+    /// <summary>fchmod(2) of an open file (not O_PATH): the exact mode, setuid/setgid/sticky included.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int fchmod(int fd, uint mode);
+
+    /// <summary>linkat(2): a hard link; flags 0 (do not follow a final symlink of the old path).</summary>
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int linkat(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
+
+    /// <summary>utimensat(2): times[0] is the access time, times[1] the modification time.</summary>
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int utimensat(int dirFd, string path, Timespec* times, int flags);
+
+    /// <summary>futimens(3): utimensat of the open file itself (glibc refuses a null path to utimensat).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    internal static unsafe partial int futimens(int fd, Timespec* times);
+
+    /// <summary>struct timespec (64-bit: seconds and nanoseconds, both long).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
     /// <summary>
     /// struct statx (linux/stat.h): the same layout on every architecture, which is why
     /// hutch uses it rather than struct stat. Only the identity fields are mapped.

@@ -87,10 +87,23 @@ internal static class MountOptions
         ["rnostrictatime"] = MountAttr.RelAtime,
     };
 
-    /// <summary>Every option name this parser treats as a flag (for `hutch features` mountOptions).</summary>
+    private readonly record struct ExtensionOption(MountExtensions Extension, bool Clear);
+
+    private static readonly Dictionary<string, ExtensionOption> Extensions = new(StringComparer.Ordinal)
+    {
+        ["tmpcopyup"] = new(MountExtensions.TmpCopyUp, false),
+        ["notmpcopyup"] = new(MountExtensions.TmpCopyUp, true),
+        ["copy-symlink"] = new(MountExtensions.CopySymlink, false),
+        ["src-nofollow"] = new(MountExtensions.SourceNoFollow, false),
+        ["dest-nofollow"] = new(MountExtensions.DestinationNoFollow, false),
+    };
+
+    /// <summary>
+    /// Every option this parser gives a meaning and the runtime carries out (for `hutch features`
+    /// mountOptions). Not idmap and ridmap: they are recognised only to be refused.
+    /// </summary>
     public static IEnumerable<string> KnownOptions =>
-        Flags.Keys.Concat(Propagations.Keys).Concat(RecursiveAttrs.Keys).Concat(RecursiveAtime.Keys)
-            .Append("idmap").Append("ridmap");
+        Flags.Keys.Concat(Propagations.Keys).Concat(RecursiveAttrs.Keys).Concat(RecursiveAtime.Keys).Concat(Extensions.Keys);
 
     public static ParsedMountOptions Parse(IEnumerable<string>? options)
     {
@@ -137,7 +150,12 @@ internal static class MountOptions
                 parsed.RecursiveSet = (parsed.RecursiveSet & ~MountAttr.AtimeMask) | atime;
                 parsed.RecursiveClear |= MountAttr.AtimeMask;
             }
-            else if (option is "idmap" or "ridmap")
+            else if (Extensions.TryGetValue(option, out var extension))
+            {
+                parsed.Extensions = extension.Clear ? parsed.Extensions & ~extension.Extension : parsed.Extensions | extension.Extension;
+            }
+            else if (option is "idmap" or "ridmap" || option.StartsWith("idmap=", StringComparison.Ordinal)
+                || option.StartsWith("ridmap=", StringComparison.Ordinal))
             {
                 parsed.IdMap = true;
             }

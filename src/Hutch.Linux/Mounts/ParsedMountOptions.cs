@@ -33,6 +33,9 @@ internal sealed class ParsedMountOptions
     /// <summary>rbind was given (MS_BIND | MS_REC).</summary>
     public bool Recursive => Bind && (Flags & MountFlags.Recursive) != 0;
 
+    /// <summary>The runtime's own instructions (tmpcopyup, copy-symlink ...), the last word for each.</summary>
+    public MountExtensions Extensions { get; set; }
+
     /// <summary>idmap or ridmap was given (id-mapped mounts: not supported yet).</summary>
     public bool IdMap { get; set; }
 

@@ -27,7 +27,7 @@ internal static partial class PathSyscalls
 
     // st_mode file types.
     public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFCHR = 0x2000, S_IFBLK = 0x6000,
-        S_IFREG = 0x8000, S_IFLNK = 0xA000, S_IFIFO = 0x1000;
+        S_IFREG = 0x8000, S_IFLNK = 0xA000, S_IFIFO = 0x1000, S_IFSOCK = 0xC000;
 
     public const uint STATX_BASIC_STATS = 0x7FF, STATX_MNT_ID = 0x1000;
 
@@ -38,10 +38,15 @@ internal static partial class PathSyscalls
     public struct Statx
     {
         [FieldOffset(0)] public uint Mask;
+        [FieldOffset(16)] public uint Nlink;
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(32)] public ulong Ino;
+        [FieldOffset(64)] public long AtimeSeconds;
+        [FieldOffset(72)] public uint AtimeNanoseconds;
+        [FieldOffset(112)] public long MtimeSeconds;
+        [FieldOffset(120)] public uint MtimeNanoseconds;
         [FieldOffset(128)] public uint RdevMajor;
         [FieldOffset(132)] public uint RdevMinor;
         [FieldOffset(136)] public uint DevMajor;
@@ -130,6 +135,10 @@ internal static partial class PathSyscalls
     /// <summary>statx of the fd itself (AT_EMPTY_PATH: works on O_PATH fds).</summary>
     public static int Fstat(SafeFd fd, out Statx st) =>
         Check(statx_raw(fd.Fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, out st), fd);
+
+    /// <summary>statx of <paramref name="name"/> in <paramref name="dir"/>, not following a final symlink.</summary>
+    public static int StatAt(SafeFd dir, string name, out Statx st) =>
+        Check(statx_raw(dir.Fd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, out st), dir);
 
     /// <summary>The target of the symlink <paramref name="fd"/> is open on (O_PATH|O_NOFOLLOW).</summary>
     public static unsafe int ReadLink(SafeFd fd, out string target)

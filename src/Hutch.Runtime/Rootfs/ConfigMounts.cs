@@ -13,6 +13,9 @@ namespace Hutch.Runtime.Rootfs;
 /// </summary>
 internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOptions options)
 {
+    private const MountExtensions BindOnlyExtensions =
+        MountExtensions.CopySymlink | MountExtensions.SourceNoFollow | MountExtensions.DestinationNoFollow;
+
     /// <summary>Mounts <paramref name="mount"/>; returns true when it is a tmpfs left rw to be made ro at the end.</summary>
     public bool Mount(Mount mount)
     {
@@ -23,7 +26,18 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EOPNOTSUPP,
                 "id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported yet");
         }
-        if (parsed.Bind || mount.Type == "bind")
+        var isBind = parsed.Bind || mount.Type == "bind";
+        if ((parsed.Extensions & MountExtensions.TmpCopyUp) != 0 && (isBind || mount.Type != "tmpfs"))
+        {
+            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
+                "tmpcopyup applies to tmpfs mounts only");
+        }
+        if ((parsed.Extensions & BindOnlyExtensions) != 0 && !isBind)
+        {
+            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
+                "copy-symlink, src-nofollow and dest-nofollow apply to bind mounts only");
+        }
+        if (isBind)
         {
             Bind(mount, destination, parsed);
             return false;
@@ -47,6 +61,10 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             if (type == "cgroup" || type == "cgroup2")
             {
                 new CgroupMount(root, config).Mount(mount, destination, target, flags, parsed);
+            }
+            else if ((parsed.Extensions & MountExtensions.TmpCopyUp) != 0)
+            {
+                TmpfsCopyUp.Mount(mount.Source ?? type, target, destination, flags, parsed);
             }
             else
             {

@@ -108,8 +108,16 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             throw new MountException("bind mount", null, destination, Hutch.Linux.Errno.EINVAL, "a bind mount needs a source");
         }
         var source = Path.GetFullPath(mount.Source, options.Bundle ?? Directory.GetCurrentDirectory());
-        // The source is a host path the config names: stat it (following symlinks) for its type.
-        var rc = OpenAt(null, source, O_PATH, 0, out var sourceFd);
+        var extensions = parsed.Extensions;
+        if ((extensions & MountExtensions.CopySymlink) != 0 && (extensions & (MountExtensions.SourceNoFollow | MountExtensions.DestinationNoFollow)) != 0)
+        {
+            throw new MountException("bind mount", source, destination, Hutch.Linux.Errno.EINVAL,
+                "copy-symlink cannot be combined with src-nofollow or dest-nofollow");
+        }
+        // The source is a host path the config names: stat it for its type, following a final
+        // symlink unless src-nofollow or copy-symlink asks for the symlink itself.
+        var noFollow = (extensions & (MountExtensions.SourceNoFollow | MountExtensions.CopySymlink)) != 0;
+        var rc = OpenAt(null, source, O_PATH | (noFollow ? O_NOFOLLOW : 0), 0, out var sourceFd);
         using (sourceFd)
         {
             if (rc < 0)
@@ -120,6 +128,16 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             if (rc < 0)
             {
                 throw new MountException("bind mount", source, destination, -rc);
+            }
+            if (st.Type == S_IFLNK && (extensions & MountExtensions.CopySymlink) != 0)
+            {
+                CopySymlink(sourceFd, source, destination);
+                return;
+            }
+            if (st.Type == S_IFLNK || (extensions & MountExtensions.DestinationNoFollow) != 0)
+            {
+                BindWithoutFollowing(sourceFd, source, st.Type, destination, parsed);
+                return;
             }
             using var target = st.Type == S_IFDIR ? RootPath.MkdirAll(root, destination) : RootPath.CreateFile(root, destination);
             // Bind the opened source, not the path again: what was checked is what gets mounted.
@@ -136,6 +154,79 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
         ApplyAttributes(destination, parsed);
     }
 
+    /// <summary>
+    /// src-nofollow (a symlink source bound itself) and dest-nofollow (a symlink destination
+    /// mounted over, not followed; it must exist): the source's tree is cloned (open_tree) and
+    /// attached (move_mount) by fds, and its attributes set through the clone's fd, since a path
+    /// lookup of the destination would follow the symlink now mounted there.
+    /// </summary>
+    private void BindWithoutFollowing(SafeFd sourceFd, string source, uint sourceType, string destination, ParsedMountOptions parsed)
+    {
+        SafeFd target;
+        if ((parsed.Extensions & MountExtensions.DestinationNoFollow) != 0)
+        {
+            var rc = RootPath.TryOpen(root, destination, O_PATH | O_NOFOLLOW, out target);
+            if (rc < 0)
+            {
+                target.Dispose();
+                throw new MountException("bind mount", source, destination, -rc, "with dest-nofollow the destination must exist");
+            }
+        }
+        else
+        {
+            target = sourceType == S_IFDIR ? RootPath.MkdirAll(root, destination) : RootPath.CreateFile(root, destination);
+        }
+        using (target)
+        {
+            using var clone = Mounter.CloneTree(sourceFd, "", parsed.Recursive, source);
+            Mounter.Attach(clone, target, source, destination);
+            var (set, clear) = MountOptions.ToMountAttr(parsed.Flags, parsed.ClearFlags);
+            if (set != MountAttr.None || clear != MountAttr.None)
+            {
+                Mounter.SetAttributes(clone, destination, recursive: false, set, clear);
+            }
+            ApplyAttributes(clone, destination, parsed);
+        }
+    }
+
+    /// <summary>
+    /// copy-symlink with a symlink source: the same symlink made at the destination instead of a
+    /// mount. A destination that exists must already be that symlink (crun's rule).
+    /// </summary>
+    private void CopySymlink(SafeFd sourceFd, string source, string destination)
+    {
+        var rc = ReadLink(sourceFd, out var linkTarget);
+        if (rc < 0)
+        {
+            throw new MountException("copy-symlink: read symlink", null, source, -rc);
+        }
+        var parentPath = Path.GetDirectoryName(destination) ?? "/";
+        var name = Path.GetFileName(destination);
+        if (name.Length == 0)
+        {
+            throw new MountException("copy-symlink", source, destination, Hutch.Linux.Errno.EINVAL, "the destination cannot be /");
+        }
+        using var parent = RootPath.MkdirAll(root, parentPath);
+        rc = SymlinkAt(linkTarget, parent, name);
+        if (rc == -Hutch.Linux.Errno.EEXIST)
+        {
+            rc = OpenAt(parent, name, O_PATH | O_NOFOLLOW, 0, out var existing);
+            using (existing)
+            {
+                if (rc == 0 && ReadLink(existing, out var existingTarget) == 0 && existingTarget == linkTarget)
+                {
+                    return;
+                }
+            }
+            throw new MountException("copy-symlink", source, destination, Hutch.Linux.Errno.EEXIST,
+                $"the destination exists and is not a symlink to {linkTarget}");
+        }
+        if (rc < 0)
+        {
+            throw new MountException("copy-symlink: create symlink", source, destination, -rc);
+        }
+    }
+
     private void ApplyAttributes(string destination, ParsedMountOptions parsed)
     {
         if (!parsed.HasRecursiveAttributes && parsed.PropagationSteps.Count == 0)
@@ -143,6 +234,11 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             return;
         }
         using var mounted = RootPath.Open(root, destination);
+        ApplyAttributes(mounted, destination, parsed);
+    }
+
+    private static void ApplyAttributes(SafeFd mounted, string destination, ParsedMountOptions parsed)
+    {
         if (parsed.HasRecursiveAttributes)
         {
             Mounter.SetAttributes(mounted, destination, recursive: true, parsed.RecursiveSet, parsed.RecursiveClear);

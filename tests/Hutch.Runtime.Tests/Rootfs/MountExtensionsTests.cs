@@ -10,11 +10,13 @@ using static Hutch.Linux.Paths.PathSyscalls;
 namespace Hutch.Runtime.Tests.Rootfs;
 
 /// <summary>
-/// tmpcopyup for real, as root, on a thread with its own mount namespace: the directory a tmpfs
-/// covers is copied into it with contents, owners, modes, times, symlinks, hard links, special
-/// files and xattrs; the options' own mode= wins; notmpcopyup undoes it; misuse is refused.
+/// The runtime's mount extensions for real, as root, on a thread with its own mount namespace.
+/// tmpcopyup: the directory a tmpfs covers is copied into it with contents, owners, modes, times,
+/// symlinks, hard links, special files and xattrs; the options' own mode= wins; notmpcopyup undoes
+/// it. copy-symlink, src-nofollow, dest-nofollow: symlinks copied or bound as themselves. Misuse
+/// is refused.
 /// </summary>
-public class TmpfsCopyUpTests
+public class MountExtensionsTests
 {
     private sealed record Seen(uint Type, uint Perm, uint Uid, uint Gid, ulong Inode, uint Links, long Mtime);
 
@@ -238,5 +240,83 @@ public class TmpfsCopyUpTests
         var error = MountNamespaceThread.Run(() => Record.Exception(() => Build(bundle, bind).Dispose()));
 
         Assert.Contains("tmpcopyup applies to tmpfs mounts only", Assert.IsType<MountException>(error).Message, StringComparison.Ordinal);
+    }
+
+    private static JsonObject BindMount(string destination, string source, params string[] options) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = "bind",
+        ["source"] = source,
+        ["options"] = new JsonArray([.. options.Select(o => JsonValue.Create(o))]),
+    };
+
+    [RootFact]
+    public void Copy_symlink_makes_the_sources_symlink_at_the_destination_instead_of_a_mount()
+    {
+        using var bundle = new TestBundle();
+        var link = Path.Combine(bundle.HostDir("host"), "link");
+        File.CreateSymbolicLink(link, "../some/target");
+
+        var seen = MountNamespaceThread.Run(() =>
+        {
+            using var builder = Build(bundle, BindMount("/etc/copied", link, "bind", "copy-symlink"));
+            return (Look("/etc/copied"), Probe.ReadLink("/etc/copied"), MountInfo.Read());
+        });
+
+        Assert.Equal(S_IFLNK, seen.Item1!.Type);
+        Assert.Equal("../some/target", seen.Item2);
+        Assert.DoesNotContain(seen.Item3, e => e.MountPoint == "/etc/copied");
+    }
+
+    [RootFact]
+    public void Src_nofollow_binds_the_symlink_itself_and_dest_nofollow_mounts_over_a_symlink()
+    {
+        using var bundle = new TestBundle();
+        var host = bundle.HostDir("host");
+        var link = Path.Combine(host, "link");
+        File.CreateSymbolicLink(link, "/points/elsewhere");
+        var file = Path.Combine(host, "file");
+        File.WriteAllText(file, "over the symlink\n");
+        File.CreateSymbolicLink(Path.Combine(bundle.Rootfs, "etc", "dangling"), "/made/if/followed");
+
+        var seen = MountNamespaceThread.Run(() =>
+        {
+            using var builder = Build(bundle, BindMount("/mnt/link", link, "bind", "src-nofollow"),
+                BindMount("/etc/dangling", file, "bind", "ro", "dest-nofollow"));
+            return (Look("/mnt/link"), Probe.ReadLink("/mnt/link"), Probe.Read("/etc/dangling"), Look("/made/if/followed"),
+                MountInfo.Read());
+        });
+
+        Assert.Equal(S_IFLNK, seen.Item1!.Type);
+        Assert.Equal("/points/elsewhere", seen.Item2);
+        Assert.Contains(seen.Item5, e => e.MountPoint == "/mnt/link");
+        Assert.Equal("over the symlink\n", seen.Item3);
+        Assert.Null(seen.Item4);
+        Assert.True(seen.Item5.Last(e => e.MountPoint == "/etc/dangling").HasOption("ro"));
+    }
+
+    [RootTheory]
+    [InlineData("copy-symlink", "src-nofollow", "copy-symlink cannot be combined")]
+    [InlineData("dest-nofollow", "rbind", "the destination must exist")]
+    public void Bind_extensions_misused_are_refused(string first, string second, string expected)
+    {
+        using var bundle = new TestBundle();
+        var link = Path.Combine(bundle.HostDir("host"), "link");
+        File.CreateSymbolicLink(link, "target");
+        File.WriteAllText(Path.Combine(bundle.Dir, "host", "target"), "file\n");
+
+        var error = MountNamespaceThread.Run(() => Record.Exception(() => Build(bundle, BindMount("/mnt/missing", link, "bind", first, second)).Dispose()));
+
+        Assert.Contains(expected, Assert.IsType<MountException>(error).Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void Bind_extensions_on_a_tmpfs_are_refused()
+    {
+        using var bundle = new TestBundle();
+
+        var error = MountNamespaceThread.Run(() => Record.Exception(() => Build(bundle, Tmpfs("/mnt", "copy-symlink")).Dispose()));
+
+        Assert.Contains("apply to bind mounts only", Assert.IsType<MountException>(error).Message, StringComparison.Ordinal);
     }
 }

@@ -178,7 +178,11 @@ public class BinaryTests
         Assert.Equal("1.3.0", root.GetProperty("ociVersionMax").GetString());
         // Only what is built: the six hook phases, the namespaces create can make or join, netDevices.
         Assert.Equal(6, root.GetProperty("hooks").GetArrayLength());
-        Assert.Contains("rbind", root.GetProperty("mountOptions").EnumerateArray().Select(o => o.GetString()));
+        var mountOptions = root.GetProperty("mountOptions").EnumerateArray().Select(o => o.GetString()).ToList();
+        Assert.Contains("rbind", mountOptions);
+        Assert.Contains("tmpcopyup", mountOptions);
+        Assert.Contains("copy-symlink", mountOptions);
+        Assert.DoesNotContain("idmap", mountOptions);
         var linux = root.GetProperty("linux");
         var namespaces = linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetString()).ToList();
         Assert.Contains("network", namespaces);

@@ -171,4 +171,53 @@ public class MountOptionsTests
         Assert.Equal((MountAttr)set, attrSet);
         Assert.Equal((MountAttr)clear, attrClear);
     }
+
+    [Theory]
+    [InlineData(new[] { "rw", "tmpcopyup", "nosuid" }, MountExtensions.TmpCopyUp)]
+    [InlineData(new[] { "tmpcopyup", "notmpcopyup" }, MountExtensions.None)]
+    [InlineData(new[] { "notmpcopyup", "tmpcopyup" }, MountExtensions.TmpCopyUp)]
+    [InlineData(new[] { "rbind", "copy-symlink" }, MountExtensions.CopySymlink)]
+    [InlineData(new[] { "bind", "src-nofollow", "dest-nofollow" }, MountExtensions.SourceNoFollow | MountExtensions.DestinationNoFollow)]
+    public void Extensions_are_the_runtimes_and_never_reach_the_data_string(string[] options, object expected)
+    {
+        var parsed = MountOptions.Parse(options);
+
+        Assert.Equal((MountExtensions)expected, parsed.Extensions);
+        Assert.Equal("", parsed.Data);
+    }
+
+    [Theory]
+    [InlineData("idmap")]
+    [InlineData("ridmap")]
+    [InlineData("idmap=uids=0-1000-10;gids=0-1000-10")]
+    public void Id_mapped_mounts_are_recognised_to_be_refused_and_not_advertised(string option)
+    {
+        var parsed = MountOptions.Parse(["rbind", option]);
+
+        Assert.True(parsed.IdMap);
+        Assert.Equal("", parsed.Data);
+        Assert.DoesNotContain(MountOptions.KnownOptions, o => o.Contains("idmap", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Known_options_list_the_extensions_that_work()
+    {
+        Assert.Superset(new HashSet<string> { "tmpcopyup", "notmpcopyup", "copy-symlink", "src-nofollow", "dest-nofollow", "rro", "rbind" },
+            MountOptions.KnownOptions.ToHashSet());
+    }
+
+    [Fact]
+    public void Fs_parameters_carry_the_source_superblock_flags_and_the_data_split_as_tmpfs_splits_it()
+    {
+        var parameters = FsParameters.For("shm", MountFlags.NoSuid | MountFlags.Synchronous | MountFlags.DirSync,
+            "mode=1777,size=65536k,mpol=bind:0-3,5,noswap,uid=0");
+
+        Assert.Equal(
+        [
+            ("source", "shm"), ("sync", null), ("dirsync", null), ("mode", "1777"), ("size", "65536k"),
+            ("mpol", "bind:0-3,5"), ("noswap", null), ("uid", "0"),
+        ], parameters);
+        Assert.True(FsParameters.Sets("size=1m,mode=700", "mode"));
+        Assert.False(FsParameters.Sets("size=1m,nomode", "mode"));
+    }
 }

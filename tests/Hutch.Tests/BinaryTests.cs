@@ -268,9 +268,12 @@ public class BinaryTests
             Assert.True(outcome.ExitCode == 0, $"hutch {string.Join(' ', argv)}: {outcome.Stderr}");
             Assert.Equal("[]", outcome.Stdout.Trim());
         }
-        var state = HutchBinary.Run(null, "--log=" + dir.File("hutch"), "--root=" + root, "state", "nosuch");
+        var logs = Directory.CreateDirectory(dir.File("logs")).FullName;
+        var log = Path.Combine(logs, Path.GetFileName(HutchBinary.PathName));
+        var state = HutchBinary.Run(null, "--log=" + log, "--root=" + root, "state", "nosuch");
         Assert.Equal(1, state.ExitCode);
         Assert.Equal("hutch: container nosuch does not exist\n", state.Stderr);
+        Assert.Contains("container nosuch does not exist", File.ReadAllText(log), StringComparison.Ordinal);
     }
 
     [BinaryFact]

@@ -149,7 +149,8 @@ public class GlobalFlagParsingTests
             "--rootless=false", "--criu=/usr/sbin/" + name, "create", "--bundle=/b/" + name, "--pid-file=/b/" + name, name);
 
         var globals = root.Globals.Bind(parsed.Result);
-        Assert.Equal(new GlobalSettings("/run/" + name, "/b/" + name, Logging.LogFormat.Json, true, true, false), globals);
+        Assert.Equal(("/run/" + name, "/b/" + name, Logging.LogFormat.Json, true, true, (bool?)false),
+            (globals.Root, globals.LogPath, globals.LogFormat, globals.Debug, globals.SystemdCgroup, globals.Rootless));
         var create = root.Create.Bind(parsed.Result);
         Assert.Equal(("/b/" + name, "/b/" + name, name), (create.Bundle, create.PidFile, create.Id));
     }
@@ -175,7 +176,9 @@ public class GlobalFlagParsingTests
             "--systemd-cgroup=false", "--systemd-cgroup", "--rootless", "true", "--rootless=false", "--criu", "a", "--criu", "b",
             "state", "--root", "/r3", "ID");
 
-        Assert.Equal(new GlobalSettings("/r3", null, Logging.LogFormat.Json, false, true, false), root.Globals.Bind(parsed.Result));
+        var globals = root.Globals.Bind(parsed.Result);
+        Assert.Equal(("/r3", (string?)null, Logging.LogFormat.Json, false, true, (bool?)false),
+            (globals.Root, globals.LogPath, globals.LogFormat, globals.Debug, globals.SystemdCgroup, globals.Rootless));
         Assert.Equal("b", parsed.Result.GetValue(root.Globals.Criu));
     }
 

@@ -29,6 +29,14 @@ internal sealed partial class Cgroup
     /// <summary>Key: a v1 controller ("memory", "cpu", ...) or "unified"; value: the absolute directory.</summary>
     public IReadOnlyDictionary<string, string> Directories => _directories;
 
+    /// <summary>
+    /// The hierarchies <see cref="CreateWhereAllowed"/> left out (key as in <see cref="Directories"/>),
+    /// each with the refusal; empty otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, CgroupException> Denied => _denied;
+
+    private readonly Dictionary<string, CgroupException> _denied = new(StringComparer.Ordinal);
+
     /// <summary>The cgroup2 directory, or null on a pure v1 host.</summary>
     public string? UnifiedDir => _directories.GetValueOrDefault(CgroupLayout.UnifiedKey);
 
@@ -44,8 +52,18 @@ internal sealed partial class Cgroup
     public static Cgroup Create(CgroupLayout layout, string path) =>
         Create(layout, path, File.ReadAllText("/proc/self/cgroup"));
 
+    /// <summary>
+    /// Like <see cref="Create(CgroupLayout, string)"/>, but a hierarchy where the kernel refuses the
+    /// directory or the joining of it for lack of permission (EACCES, EPERM, EROFS: an unprivileged
+    /// user outside a cgroup delegated to it) is left out instead of failing: it is absent from
+    /// <see cref="Directories"/> and listed, with its error, in <see cref="Denied"/>. Rootless
+    /// hutch's way, as runc's rootless cgroup manager does. Other errors still throw.
+    /// </summary>
+    public static Cgroup CreateWhereAllowed(CgroupLayout layout, string path) =>
+        Create(layout, path, File.ReadAllText("/proc/self/cgroup"), skipDenied: true);
+
     /// <summary><see cref="Create(CgroupLayout, string)"/> with the runtime's /proc/self/cgroup text given.</summary>
-    internal static Cgroup Create(CgroupLayout layout, string path, string procSelfCgroup)
+    internal static Cgroup Create(CgroupLayout layout, string path, string procSelfCgroup, bool skipDenied = false)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(path);
@@ -56,7 +74,7 @@ internal sealed partial class Cgroup
         {
             foreach (var (controller, mount) in layout.V1Mounts)
             {
-                cgroup.MakeDirectories(mount, directories[controller], copyCpuset: controller == "cpuset");
+                cgroup.MakeHierarchy(controller, mount, copyCpuset: controller == "cpuset", skipDenied);
             }
             foreach (var (name, mount) in named)
             {
@@ -73,9 +91,7 @@ internal sealed partial class Cgroup
             }
             if (layout.UnifiedMount is not null)
             {
-                var leaf = directories[CgroupLayout.UnifiedKey];
-                cgroup.MakeDirectories(layout.UnifiedMount, leaf, copyCpuset: false);
-                EnableControllersDownTo(layout.UnifiedMount, leaf);
+                cgroup.MakeHierarchy(CgroupLayout.UnifiedKey, layout.UnifiedMount, copyCpuset: false, skipDenied);
             }
             return cgroup;
         }
@@ -234,6 +250,48 @@ internal sealed partial class Cgroup
         return $"v1: {string.Join(',', v1)}; cgroup2 controllers: {(v2.Length == 0 ? "none" : v2)}";
     }
 
+    /// <summary>
+    /// Makes the directories of one hierarchy (<paramref name="key"/>: a v1 controller or "unified")
+    /// and, on cgroup2, enables its controllers down to the leaf. With <paramref name="skipDenied"/>,
+    /// a permission refusal, of the directory or of the file a process joins it by, leaves the
+    /// hierarchy out (see <see cref="CreateWhereAllowed"/>), removing what it made there.
+    /// </summary>
+    private void MakeHierarchy(string key, string mount, bool copyCpuset, bool skipDenied)
+    {
+        var leaf = _directories[key];
+        var made = _owned.Count;
+        try
+        {
+            MakeDirectories(mount, leaf, copyCpuset);
+            if (key == CgroupLayout.UnifiedKey)
+            {
+                EnableControllersDownTo(mount, leaf);
+            }
+            if (skipDenied)
+            {
+                // Joining is checked apart from making: an existing directory may be someone else's.
+                var join = Path.Combine(leaf, key == CgroupLayout.UnifiedKey ? "cgroup.procs" : "tasks");
+                var rc = Libc.OpenAt(null, join, Libc.O_WRONLY, 0, out var fd);
+                fd.Dispose();
+                if (rc < 0)
+                {
+                    throw CgroupException.ForOperation("join (write access to)", join, -rc,
+                        "the directory exists but this user may not move processes into it");
+                }
+            }
+        }
+        catch (CgroupException e) when (skipDenied && e.Errno is Errno.EACCES or Errno.EPERM or Errno.EROFS)
+        {
+            foreach (var dir in _owned.Skip(made).Reverse().ToList())
+            {
+                _ = Libc.RemoveDirectory(dir);
+            }
+            _owned.RemoveRange(made, _owned.Count - made);
+            _directories.Remove(key);
+            _denied[key] = e;
+        }
+    }
+
     /// <summary>mkdir each missing directory from <paramref name="mount"/> down to <paramref name="leaf"/>, remembering the new ones.</summary>
     private void MakeDirectories(string mount, string leaf, bool copyCpuset)
     {
@@ -248,8 +306,9 @@ internal sealed partial class Cgroup
             }
             if (rc < 0)
             {
-                throw CgroupException.ForOperation("create directory", current, -rc,
-                    "run as root with the cgroup filesystem mounted read-write, and check the parent's cgroup.max.descendants and cgroup.max.depth");
+                throw CgroupException.ForOperation("create directory", current, -rc, -rc is Errno.EACCES or Errno.EPERM
+                    ? "this user may not create cgroups there: run as root, or give the user a delegated cgroup (a subtree it owns)"
+                    : "run as root with the cgroup filesystem mounted read-write, and check the parent's cgroup.max.descendants and cgroup.max.depth");
             }
             _owned.Add(current);
             if (copyCpuset)

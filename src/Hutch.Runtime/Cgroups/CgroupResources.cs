@@ -17,8 +17,16 @@ internal static class CgroupResources
     public static void Apply(Cgroup cgroup, LinuxResources resources, bool update = false, Action<string>? warn = null) =>
         Apply(cgroup, CgroupLayout.Detect(), resources, update, warn);
 
-    /// <summary><see cref="Apply(Cgroup, LinuxResources, bool, Action{string})"/> on a given layout (the one the cgroup was made on).</summary>
-    public static void Apply(Cgroup cgroup, CgroupLayout layout, LinuxResources resources, bool update = false, Action<string>? warn = null)
+    /// <summary>
+    /// <see cref="Apply(Cgroup, LinuxResources, bool, Action{string})"/> on a given layout (the one the
+    /// cgroup was made on). <paramref name="rootless"/>: device rules the kernel refuses are skipped
+    /// (<paramref name="debug"/> says so), as runc and crun do: only a process with CAP_SYS_ADMIN in
+    /// the initial user namespace may write v1 devices.allow/deny or attach a cgroup2 device filter,
+    /// and a container in its own user namespace cannot open the host's device nodes anyway; and
+    /// the writes of a hierarchy the rootless cgroup could not be made in are dropped.
+    /// </summary>
+    public static void Apply(Cgroup cgroup, CgroupLayout layout, LinuxResources resources, bool update = false, Action<string>? warn = null,
+        bool rootless = false, Action<string>? debug = null)
     {
         ArgumentNullException.ThrowIfNull(cgroup);
         var plan = ResourcePlan.Build(resources, layout, update);
@@ -32,11 +40,15 @@ internal static class CgroupResources
         }
 
         var writes = plan.Writes;
+        if (rootless)
+        {
+            writes = SkipDeviceRulesWhereRefused(cgroup, writes, debug);
+        }
         if (layout.IsV1("memory") && writes.Any(w => w.File == ResourcePlan.V1MemorySwapLimit) && writes.Any(w => w.File == ResourcePlan.V1MemoryLimit))
         {
             writes = ResourcePlan.OrderMemoryAndSwap(writes, ReadNumber(cgroup, "memory", ResourcePlan.V1MemoryLimit) ?? 0);
         }
-        Execute(cgroup, writes);
+        Execute(cgroup, writes, warn);
 
         if (plan.DeviceFilter is { } filter)
         {
@@ -46,6 +58,10 @@ internal static class CgroupResources
             {
                 DeviceFilter.Attach(dir, filter);
             }
+            catch (DeviceFilterException e) when (rootless)
+            {
+                debug?.Invoke($"linux.resources.devices: not applied (rootless; the kernel refuses a device filter without CAP_SYS_ADMIN in the initial user namespace): {e.Message}");
+            }
             catch (DeviceFilterException e)
             {
                 throw new CgroupResourceException("linux.resources.devices", $"cannot be applied: {e.Message}", e);
@@ -53,14 +69,51 @@ internal static class CgroupResources
         }
     }
 
+    /// <summary>
+    /// Rootless: the v1 device writes, dropped when the first one (deny all) is refused or the cgroup
+    /// has no devices hierarchy (runc ignores every device error when rootless).
+    /// </summary>
+    private static IReadOnlyList<CgroupWrite> SkipDeviceRulesWhereRefused(Cgroup cgroup, IReadOnlyList<CgroupWrite> writes, Action<string>? debug)
+    {
+        var devices = writes.Where(w => w.Controller == "devices").ToList();
+        if (devices.Count == 0)
+        {
+            return writes;
+        }
+        string? reason = null;
+        if (cgroup.Dir("devices") is null)
+        {
+            reason = "the container has no devices cgroup";
+        }
+        else
+        {
+            var errno = TryWrite(cgroup, devices[0], out var failure);
+            if (errno != 0)
+            {
+                reason = failure?.Message ?? $"errno {errno}";
+            }
+        }
+        if (reason is null)
+        {
+            return writes.Where(w => !ReferenceEquals(w, devices[0])).ToList();
+        }
+        debug?.Invoke($"linux.resources.devices: not applied (rootless; the kernel refuses device rules without CAP_SYS_ADMIN in the initial user namespace): {reason}");
+        return writes.Where(w => w.Controller != "devices").ToList();
+    }
+
     /// <summary>Runs the writes in order with their retry, fallback and skip rules.</summary>
-    private static void Execute(Cgroup cgroup, IReadOnlyList<CgroupWrite> writes)
+    private static void Execute(Cgroup cgroup, IReadOnlyList<CgroupWrite> writes, Action<string>? warn)
     {
         var deferred = new List<CgroupWrite>();
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
             var errno = TryWrite(cgroup, write, out var failure);
+            if (errno == Errno.ENOENT && write.WarnIfMissing is { } missing)
+            {
+                warn?.Invoke($"{write.JsonPath}: {missing}");
+                continue;
+            }
             if (errno == Errno.EINVAL && write.RetryAfter is { } after && writes.Skip(i + 1).Any(w => w.File == after))
             {
                 deferred.Add(write); // the kernel checks it against a value the plan changes next

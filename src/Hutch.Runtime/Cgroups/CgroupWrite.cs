@@ -13,6 +13,9 @@ internal sealed record CgroupWrite(string Controller, string File, string Value)
     /// <summary>Skip silently when the file does not exist (a knob this kernel lacks and runc ignores: cpu burst, memsw for -1, hugetlb rsvd).</summary>
     public bool SkipIfMissing { get; init; }
 
+    /// <summary>When the file does not exist, go on and warn this (prefixed with <see cref="JsonPath"/>) instead of failing.</summary>
+    public string? WarnIfMissing { get; init; }
+
     /// <summary>When the file does not exist, write this instead (blkio.weight -> blkio.bfq.weight, io.bfq.weight -> io.weight).</summary>
     public CgroupWrite? Fallback { get; init; }
 

@@ -155,11 +155,15 @@ internal static partial class ResourcePlan
         }
         if (swapMax is not null)
         {
-            // Without swap accounting memory.swap.max is missing: "max" and "0" then mean what there already is.
+            // Without swap accounting memory.swap.max is missing: "max" and "0" then mean what there
+            // already is (runc); another value cannot be enforced, and crun goes on without it
+            // (podman asks for swap with every --memory): so does hutch, saying so.
             plan.Add(new CgroupWrite("memory", "memory.swap.max", swapMax)
             {
                 JsonPath = path + (swap != 0 ? ".swap" : ".limit"),
                 SkipIfMissing = swapMax is "max" or "0",
+                WarnIfMissing = $"{(swap != 0 ? swap : limit)} is not applied to swap: the cgroup has no memory.swap.max " +
+                    "(the kernel keeps no swap accounting: swapaccount=0 or no CONFIG_MEMCG_SWAP); the memory limit holds, swap use is not limited",
             });
         }
         if (limit != 0)

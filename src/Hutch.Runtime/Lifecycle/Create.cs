@@ -12,6 +12,7 @@ using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
 using Hutch.Runtime.NetDevices;
+using Hutch.Runtime.Rootless;
 using Hutch.Runtime.State;
 using Hutch.Spec;
 
@@ -47,7 +48,9 @@ internal static class Create
         {
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
-        // Before the id is claimed: a resource this host cannot apply fails with nothing to undo.
+        // Before the id is claimed: what rootless hutch cannot do, and a resource this host
+        // cannot apply, fail with nothing to undo.
+        RootlessLimits.Check(config, configPath, options.Rootless);
         if (config.Linux?.Resources is { } resources)
         {
             _ = ResourcePlan.For(resources, layout);
@@ -89,10 +92,10 @@ internal static class Create
 
             // Limits first, then the init: it never runs a moment unlimited, and it joins the
             // cgroup by itself as it is born (CgroupPlacement). Always applied: without
-            // linux.resources the default device rules still hold (runc).
-            cgroup = Cgroup.Create(layout, ContainerCgroup.PathFor(config, options.Id));
-            CgroupResources.Apply(cgroup, layout, config.Linux?.Resources ?? new LinuxResources(), warn: options.Warn);
-            using var placement = cgroup.OpenPlacement();
+            // linux.resources the default device rules still hold (runc). Rootless, there may
+            // be no cgroup at all (ContainerCgroup.Create says when).
+            cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
+            using var placement = cgroup?.OpenPlacement();
 
             using var initExecutable = InitExecutable.Open();
             options.Debug?.Invoke(initExecutable.Describe());
@@ -178,7 +181,7 @@ internal static class Create
                 Owner = ContainerOwner.Of(Libc.geteuid()),
                 OwnsNetworkNamespace = namespaces.New.Contains(NamespaceKind.Network),
                 OwnsPidNamespace = namespaces.New.Contains(NamespaceKind.Pid),
-                Cgroup = new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
+                Cgroup = cgroup is null ? [] : new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
             };
 
             channel.Send(new InitBootstrap

@@ -20,6 +20,12 @@ internal sealed record CreateOptions
 
     public bool NoNewKeyring { get; init; }
 
+    /// <summary>
+    /// --rootless, decided (RootlessMode): cgroups the user may not make are done without, device
+    /// rules the kernel refuses are skipped, and what needs the host's root is refused up front.
+    /// </summary>
+    public bool Rootless { get; init; }
+
     /// <summary>--preserve-fds N: the caller's fds 3 .. 3+N-1 (after LISTEN_FDS ones) reach the process.</summary>
     public int PreserveFds { get; init; }
 

@@ -7,7 +7,7 @@ namespace Hutch.Runtime.Lifecycle;
 /// <summary>
 /// The cgroup an exec'd process joins: the container's, or existing sub-cgroups of it named by
 /// `exec --cgroup [controller[,controller]:]path` (runc's form; a path with no controller
-/// applies to every hierarchy). Null for a container without a cgroup (an older hutch's).
+/// applies to every hierarchy). Null for a container without a cgroup (rootless without a delegated one, or an older hutch's).
 /// </summary>
 internal static class ExecCgroup
 {
@@ -17,7 +17,7 @@ internal static class ExecCgroup
         {
             if (subCgroups.Count > 0)
             {
-                throw new LifecycleException($"container {state.Id}: --cgroup needs the container's cgroup, and it has none (created by an older hutch)");
+                throw new LifecycleException($"container {state.Id}: --cgroup needs the container's cgroup, and {ContainerCgroup.NoCgroupReason}");
             }
             return null;
         }

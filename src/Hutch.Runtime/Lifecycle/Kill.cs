@@ -38,6 +38,12 @@ internal static class Kill
             cgroup.Signal(signal);
             return;
         }
+        if (all && state.OwnsPidNamespace && ContainerCgroup.Open(state) is null)
+        {
+            // No cgroup (rootless): the container's processes are those of its pid namespace.
+            SignalPidNamespace(state, signal, id);
+            return;
+        }
         using var process = ContainerProcess.Open(state) ?? throw NotRunning(id);
         if (!process.Signal(signal))
         {
@@ -48,6 +54,18 @@ internal static class Kill
         if (signal == Libc.SIGKILL && status == ContainerStatus.Paused && ContainerCgroup.Open(state) is { } frozen)
         {
             frozen.Thaw();
+        }
+    }
+
+    /// <summary>The init first (checked to be the container's), then every other process of its pid namespace.</summary>
+    private static void SignalPidNamespace(ContainerState state, int signal, string id)
+    {
+        using var process = ContainerProcess.Open(state) ?? throw NotRunning(id);
+        // The others first: SIGKILL to the init ends the namespace, and its members with it.
+        PidNamespaceMembers.SignalOthers(state.Pid, signal);
+        if (!process.Signal(signal))
+        {
+            throw NotRunning(id);
         }
     }
 

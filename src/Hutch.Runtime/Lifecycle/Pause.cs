@@ -29,7 +29,7 @@ internal static class Pause
                 : $"cannot resume container {id}: container not paused (it is {status.ToOciString()})");
         }
         var cgroup = ContainerCgroup.Open(state)
-            ?? throw new LifecycleException($"cannot {(freeze ? "pause" : "resume")} container {id}: it has no cgroup (it was created by an older hutch); delete and create it again");
+            ?? throw new LifecycleException($"cannot {(freeze ? "pause" : "resume")} container {id}: {ContainerCgroup.NoCgroupReason}");
         if (freeze)
         {
             cgroup.Freeze();

@@ -3,7 +3,7 @@ using Hutch.Runtime.State;
 
 namespace Hutch.Runtime.Lifecycle;
 
-/// <summary>`ps ID`: the pids of every process in the container's cgroup (sub-cgroups included), sorted.</summary>
+/// <summary>`ps ID`: the pids of every process in the container's cgroup (sub-cgroups included), or in its pid namespace when it has no cgroup, sorted.</summary>
 internal static class Ps
 {
     public static IReadOnlyList<int> Pids(string root, string id)
@@ -17,8 +17,9 @@ internal static class Ps
         }
         if (ContainerCgroup.Open(state) is not { } cgroup)
         {
-            // No cgroup recorded (an older state): the init is all hutch knows of.
-            return [state.Pid];
+            // No cgroup (rootless without a delegated one): its own pid namespace holds exactly
+            // its processes; sharing hutch's, the init is all hutch knows of.
+            return state.OwnsPidNamespace ? PidNamespaceMembers.Of(state.Pid) : [state.Pid];
         }
         var pids = cgroup.Pids().ToList();
         pids.Sort();

@@ -24,7 +24,7 @@ internal static class Update
             throw new LifecycleException($"cannot update container {id}: container not running (it has stopped)");
         }
         var cgroup = ContainerCgroup.Open(state)
-            ?? throw new LifecycleException($"cannot update container {id}: it has no cgroup (created by an older hutch); delete and create it again");
+            ?? throw new LifecycleException($"cannot update container {id}: {ContainerCgroup.NoCgroupReason}");
         var configPath = Path.Combine(store.DirectoryOf(id), "config.json");
         var config = ConfigJson.Load(configPath);
         var linux = config.Linux ??= new Hutch.Spec.Linux();

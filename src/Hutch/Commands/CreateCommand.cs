@@ -47,6 +47,7 @@ internal sealed record CreateRequest(
         : new()
     {
         Root = globals.Root,
+        Rootless = globals.IsRootless,
         Id = Id,
         Bundle = Bundle,
         ConfigPath = Config,

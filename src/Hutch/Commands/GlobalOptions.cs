@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Hutch.Logging;
+using Hutch.Runtime.Rootless;
+using Hutch.Runtime.State;
 
 namespace Hutch.Commands;
 
@@ -13,7 +15,8 @@ internal sealed class GlobalOptions
 
     internal Option<string> Root { get; } = new("--root")
     {
-        Description = "root directory for storage of container state (this should be located in tmpfs)",
+        Description = "root directory for storage of container state (this should be located in tmpfs); " +
+            "default /run/hutch, or $XDG_RUNTIME_DIR/hutch when not run by the host's root",
         HelpName = "dir",
         DefaultValueFactory = _ => DefaultRoot,
         Recursive = true,
@@ -48,7 +51,7 @@ internal sealed class GlobalOptions
 
     internal Option<string> Rootless { get; } = new("--rootless")
     {
-        Description = "ignore cgroup permission errors: true, false or auto",
+        Description = "ignore cgroup permission errors: true, false or auto (auto: true when not run by the host's root)",
         HelpName = "true|false|auto",
         DefaultValueFactory = _ => "auto",
         Recursive = true,
@@ -88,12 +91,30 @@ internal sealed class GlobalOptions
         LogFormats.TryParse(result.GetValue(LogFormat), out var format);
         TryParseRootless(result.GetValue(Rootless), out var rootless);
         return new GlobalSettings(
-            Root: result.GetValue(Root) ?? DefaultRoot,
+            Root: ResolveRoot(result),
             LogPath: NullIfEmpty(result.GetValue(Log)),
             LogFormat: format,
             Debug: result.GetValue(Debug),
             SystemdCgroup: result.GetValue(SystemdCgroup),
             Rootless: rootless);
+    }
+
+    /// <summary>
+    /// --root as given; without it runc's default (StateRoot): $XDG_RUNTIME_DIR/hutch, made
+    /// 01700 here as runc does, when hutch is not the host's root, else /run/hutch.
+    /// </summary>
+    private string ResolveRoot(ParseResult result)
+    {
+        if (result.GetResult(Root) is { Implicit: false })
+        {
+            return result.GetValue(Root) ?? DefaultRoot;
+        }
+        var root = StateRoot.Default();
+        if (root.FromXdgRuntimeDir)
+        {
+            StateRoot.PrepareXdgRoot(root.Path);
+        }
+        return root.Path;
     }
 
     /// <summary>The logging settings, read even from a command line with errors (so that a parse
@@ -141,11 +162,15 @@ internal sealed class GlobalOptions
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 
-/// <summary>The global options' values. Rootless null means "auto" (decide from the effective uid).</summary>
+/// <summary>The global options' values. Rootless null means "auto" (<see cref="IsRootless"/> decides).</summary>
 internal sealed record GlobalSettings(
     string Root,
     string? LogPath,
     LogFormat LogFormat,
     bool Debug,
     bool SystemdCgroup,
-    bool? Rootless);
+    bool? Rootless)
+{
+    /// <summary>--rootless with auto decided for this process (RootlessMode).</summary>
+    public bool IsRootless => RootlessMode.Resolve(Rootless);
+}

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Hutch.Linux.Interop;
 
-/// <summary>Processes: kill(2), getpid(2), geteuid(2) and the waitid(2) constants (the call itself is hutch_waitid).</summary>
+/// <summary>Processes: kill(2), getpid(2), geteuid(2), getegid(2) and the waitid(2) constants (the call itself is hutch_waitid).</summary>
 internal static partial class Libc
 {
     // waitid idtype
@@ -24,4 +24,7 @@ internal static partial class Libc
 
     [LibraryImport("libc")]
     internal static partial uint geteuid();
+
+    [LibraryImport("libc")]
+    internal static partial uint getegid();
 }

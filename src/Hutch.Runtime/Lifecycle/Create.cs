@@ -153,7 +153,17 @@ internal static class Create
 
                 if (namespaces.New.Contains(NamespaceKind.User))
                 {
-                    IdMap.Write(init.Pid, Entries(config.Linux?.UidMappings), Entries(config.Linux?.GidMappings), privileged: Libc.geteuid() == 0);
+                    var uids = Entries(config.Linux?.UidMappings);
+                    var gids = Entries(config.Linux?.GidMappings);
+                    var euid = Libc.geteuid();
+                    if (euid != 0 && ShadowIdMap.Needed(uids, gids, euid, Libc.getegid()))
+                    {
+                        ShadowIdMap.Write(init.Pid, uids, gids); // a user's subordinate ranges (runc does the same)
+                    }
+                    else
+                    {
+                        IdMap.Write(init.Pid, uids, gids, privileged: euid == 0);
+                    }
                 }
                 // Net devices: the child is in its namespaces and has not exec'd; prestart and
                 // createRuntime hooks come later and see the devices already inside.

@@ -111,6 +111,30 @@ public sealed class RootlessHutchTests(RootlessUser user) : IClassFixture<Rootle
     }
 
     [RootlessFact]
+    public void A_config_mapping_the_users_subordinate_ids_runs_through_newuidmap_as_with_runc()
+    {
+        var (uidStart, _) = user.SubordinateRange(gids: false);
+        var (gidStart, _) = user.SubordinateRange(gids: true);
+        foreach (var runtime in Runtimes)
+        {
+            var bundle = user.NewDirectory("subids");
+            Assert.Equal(0, user.Run(bundle, runtime, "spec", "--rootless").ExitCode);
+            EditConfig(bundle, args: ["cat", "/proc/self/uid_map", "/proc/self/gid_map"],
+                edit: config =>
+                {
+                    config["linux"]!["uidMappings"]!.AsArray().Add(JsonNode.Parse($$"""{"containerID":1,"hostID":{{uidStart}},"size":65536}"""));
+                    config["linux"]!["gidMappings"]!.AsArray().Add(JsonNode.Parse($$"""{"containerID":1,"hostID":{{gidStart}},"size":65536}"""));
+                });
+
+            var run = user.Run(bundle, runtime, "run", NewId());
+
+            Assert.True(run.ExitCode == 0, $"{runtime}: {run}");
+            var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+            Assert.Equal([$"0 {user.Uid} 1", $"1 {uidStart} 65536", $"0 {user.Gid} 1", $"1 {gidStart} 65536"], lines);
+        }
+    }
+
+    [RootlessFact]
     public void NetDevices_are_refused_before_anything_is_made()
     {
         var bundle = user.NewDirectory("netdev");

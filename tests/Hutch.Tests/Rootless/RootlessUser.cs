@@ -144,6 +144,13 @@ public sealed class RootlessUser : IDisposable
         }
     }
 
+    /// <summary>The user's first range in /etc/subuid (<paramref name="gids"/>: /etc/subgid).</summary>
+    public (uint Start, uint Count) SubordinateRange(bool gids)
+    {
+        var range = Ranges(gids ? "/etc/subgid" : "/etc/subuid").First(r => r.Owner == Name);
+        return (range.Start, range.Count);
+    }
+
     /// <summary>The lines of /etc/subuid and /etc/subgid that name this user (empty after Dispose).</summary>
     public IReadOnlyList<string> SubordinateLines() =>
         new[] { "/etc/subuid", "/etc/subgid" }.Where(File.Exists)

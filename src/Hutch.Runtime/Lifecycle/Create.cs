@@ -245,11 +245,13 @@ internal static class Create
             }
             CrashPoint.Reach("ready");
 
-            Commit(channel, transaction, store, state, directory.Path);
+            Commit(channel, store, state, directory.Path);
             if (options.PidFile is { } pidFile)
             {
                 PidFile.Write(pidFile, init.Pid);
             }
+            CrashPoint.Reach("pid-file");
+            // The end: a create killed before this line is undone by `delete` (journal and all).
             transaction.Complete();
             directory.Dispose();
             netDevices?.Dispose(); // the devices stay in the container (the spec: not moved out before delete)
@@ -327,9 +329,11 @@ internal static class Create
     /// <summary>
     /// The commit: the init stops dying with this process (it acknowledges), the namespace pin goes
     /// (the devices' namespace lives with the init from now on, as the spec wants), and state.json
-    /// is written: from then on the container is created and the journal means nothing.
+    /// is written: from then on the container is created for every command. Its journal stays until
+    /// the pid file is written too: a create killed in between failed for its caller, and `delete`
+    /// still undoes it whole (devices back first).
     /// </summary>
-    private static void Commit(InitChannel channel, CreateTransaction transaction, StateStore store, ContainerState state, string directory)
+    private static void Commit(InitChannel channel, StateStore store, ContainerState state, string directory)
     {
         channel.Send(new InitCommit());
         switch (channel.Receive())

@@ -66,6 +66,17 @@ internal static class Delete
                     throw new LifecycleException(
                         $"cannot delete container {id} that is not stopped: it is {status.ToOciString()} (stop it with `hutch kill {id} KILL`, or use `hutch delete --force {id}`)");
                 }
+            }
+            if (File.Exists(CreateJournal.PathOf(directory)))
+            {
+                // Killed between its state.json and the end of its create (the pid file, the
+                // journal's removal): its caller saw the create fail, so it is undone as one that
+                // never committed (net devices back to the host first), then deleted as usual.
+                UndoJournal(store, id);
+                status = StatusProbe.Probe(state, directory);
+            }
+            if (status != ContainerStatus.Stopped)
+            {
                 using var process = ContainerProcess.Open(state);
                 if (process is not null)
                 {
@@ -109,13 +120,18 @@ internal static class Delete
             throw new LifecycleException(
                 $"cannot delete container {id} that is not stopped: it is creating (its create was killed after the init was told to outlive it; use `hutch delete --force {id}`)");
         }
+        UndoJournal(store, id);
+        store.Remove(id);
+    }
+
+    private static void UndoJournal(StateStore store, string id)
+    {
         var failures = PendingCreate.Undo(store, id);
         if (failures.Count > 0)
         {
             throw new LifecycleException(
                 $"cannot delete container {id} (its create never finished) fully: {string.Join("; ", failures)}; the container stays, and `hutch delete --force {id}` retries");
         }
-        store.Remove(id);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Hutch.Runtime.Transactions;
 /// stopped, SIGKILLs it there. Nothing else changes; without the variable this is one comparison.
 /// The names, in order: claimed, journal-begun, cgroup-made, init-spawned, netns-pinned,
 /// device-N (device N journaled, about to move), devices-moved, released, prestart-hooks, ready,
-/// committing (the init no longer dies with hutch), unpinned, committed.
+/// committing (the init no longer dies with hutch), unpinned, committed (state.json written), pid-file.
 /// </summary>
 internal static class CrashPoint
 {

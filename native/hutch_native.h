@@ -70,6 +70,15 @@ struct hutch_fd_map {
                                      * (which resets it) no process without CAP_SYS_PTRACE, a
                                      * container's included, can open /proc/PID/exe, which still
                                      * names hutch's binary (CVE-2019-5736); not with VFORK */
+#define HUTCH_SPAWN_DIE_WITH_PARENT 0x40u /* PR_SET_PDEATHSIG(SIGKILL) first thing in the child (the
+                                     * intermediate and the final one) and again after BECOME_ROOT,
+                                     * whose credential change clears it: the child dies when the
+                                     * thread that called hutch_spawn exits (the setting is per
+                                     * thread, so that thread must live as long as the child must
+                                     * die with it). It survives an execve that gains nothing (not
+                                     * setuid, no file capabilities); the program clears it when it
+                                     * is to outlive hutch. A parent that died before the prctl is
+                                     * caught by the sync fd's EOF. */
 
 #define HUTCH_SPAWN_MAX_JOINS 16
 #define HUTCH_SPAWN_MAX_FD_MAPS 64

@@ -184,6 +184,13 @@ static void become_root(const struct hutch_spawn_plan *plan, int error_fd)
 		fail(error_fd, HUTCH_STEP_SETID, 2, errno);
 }
 
+/* DIE_WITH_PARENT: SIGKILL when the spawning thread exits (see hutch_native.h). */
+static void die_with_parent(const struct hutch_spawn_plan *plan, int error_fd)
+{
+	if ((plan->flags & HUTCH_SPAWN_DIE_WITH_PARENT) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		fail(error_fd, HUTCH_STEP_SIGNALS, 1, errno);
+}
+
 /* The process that execs: fd maps, close the rest, wait for the go, exec. */
 static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sigset_t *old_mask, int joined)
 {
@@ -193,6 +200,7 @@ static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sig
 	int nkeep = 0, floor = 3, fd;
 
 	reset_signal_handlers();
+	die_with_parent(plan, error_fd);
 	/* The parent learns of a successful execve by EOF: the report pipe must close then. */
 	if (fcntl(error_fd, F_SETFD, FD_CLOEXEC) < 0)
 		_exit(HUTCH_SPAWN_CHILD_FAILED);
@@ -251,8 +259,10 @@ static _Noreturn void final_child(const struct hutch_spawn_plan *plan, const sig
 		(void)close(sync_fd);
 	}
 
-	if (plan->flags & HUTCH_SPAWN_BECOME_ROOT)
+	if (plan->flags & HUTCH_SPAWN_BECOME_ROOT) {
 		become_root(plan, error_fd);
+		die_with_parent(plan, error_fd); /* the new credentials cleared it */
+	}
 
 	if (plan->proc_setup) {
 		/* `hutch exec`: the process sets itself up and execs (procsetup.c); it returns only
@@ -318,6 +328,7 @@ static void join_cgroups(const struct hutch_spawn_plan *plan, int born_in_cgroup
  * is its parent and can wait for it) with the new-namespace flags; report its pid. */
 static _Noreturn void intermediate_child(const struct hutch_spawn_plan *plan, const sigset_t *old_mask, int pid_pipe)
 {
+	die_with_parent(plan, plan->error_fd);
 	join_namespaces(plan, plan->error_fd);
 	if (plan->time_offsets)
 		enter_time_namespace(plan);

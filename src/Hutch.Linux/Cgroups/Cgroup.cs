@@ -142,6 +142,58 @@ internal sealed partial class Cgroup
     }
 
     /// <summary>
+    /// The directories from each hierarchy's mount down to its entry in <paramref name="directories"/>
+    /// that do not exist now: those a Create would make (a create journals them before making them).
+    /// </summary>
+    public static List<string> Missing(CgroupLayout layout, IReadOnlyDictionary<string, string> directories)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(directories);
+        var mounts = layout.V1Mounts.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        foreach (var (name, mount) in layout.NamedMounts)
+        {
+            mounts[name] = mount;
+        }
+        if (layout.UnifiedMount is not null)
+        {
+            mounts[CgroupLayout.UnifiedKey] = layout.UnifiedMount;
+        }
+        var missing = new List<string>();
+        foreach (var (key, leaf) in directories)
+        {
+            if (!mounts.TryGetValue(key, out var mount))
+            {
+                continue;
+            }
+            var current = mount.TrimEnd('/');
+            foreach (var component in leaf[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                current += "/" + component;
+                if (!Directory.Exists(current) && !missing.Contains(current, StringComparer.Ordinal))
+                {
+                    missing.Add(current);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /// <summary>The directories this cgroup made (Create), in creation order: what Remove deletes.</summary>
+    public IReadOnlyList<string> Made => _owned;
+
+    /// <summary>
+    /// Re-opens a cgroup that a create was making: <paramref name="made"/> are the directories it
+    /// made (or was about to make), and Remove deletes exactly those as Create's Remove would (a
+    /// leaf with its sub-cgroups, a parent only when empty); a leaf it joined stays.
+    /// </summary>
+    public static Cgroup Reattach(CgroupLayout layout, IReadOnlyDictionary<string, string> directories, IEnumerable<string> made)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(directories);
+        return new Cgroup(layout, new Dictionary<string, string>(directories, StringComparer.Ordinal), [.. made]);
+    }
+
+    /// <summary>
     /// Re-opens a cgroup from the <see cref="Directories"/> map saved at create. Remove deletes only
     /// the leaf directories (and sub-cgroups inside them), never their parents.
     /// </summary>

@@ -46,6 +46,9 @@ internal static partial class Libc
     internal static unsafe partial int pipe2(int* fds, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int fdatasync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial int poll(PollFd* fds, nuint count, int timeoutMs);
 
     /// <summary>openat(2) through a fixed-arity C wrapper (glibc's is variadic); returns fd or -errno.</summary>
@@ -130,6 +133,14 @@ internal static partial class Libc
                 }
             }
         }
+    }
+
+    /// <summary>fdatasync(2): the file's data (and what is needed to read it back) on the device. Returns 0 or -errno.</summary>
+    internal static int DataSync(SafeFd fd)
+    {
+        var rc = fdatasync(fd.Fd);
+        GC.KeepAlive(fd);
+        return rc == 0 ? 0 : -LastErrno;
     }
 
     /// <summary>

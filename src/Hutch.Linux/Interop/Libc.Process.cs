@@ -16,6 +16,9 @@ internal static partial class Libc
 
     internal const int SIGKILL = 9, SIGTERM = 15;
 
+    // prctl options for the parent-death signal (linux/prctl.h); per thread.
+    internal const int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2;
+
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int kill(int pid, int sig);
 

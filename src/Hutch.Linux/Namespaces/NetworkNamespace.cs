@@ -68,6 +68,9 @@ internal static class NetworkNamespace
         return Identity(fd, path).Inode;
     }
 
+    /// <summary>The nsfs device and inode of an open namespace file: what names the namespace itself.</summary>
+    public static (ulong Device, ulong Inode) IdentityOf(SafeFd netnsFd) => Identity(netnsFd, "fd " + netnsFd.Fd.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>The inode number of an open namespace file.</summary>
     public static ulong Inode(SafeFd netnsFd) => Identity(netnsFd, "fd " + netnsFd.Fd.ToString(CultureInfo.InvariantCulture)).Inode;
 

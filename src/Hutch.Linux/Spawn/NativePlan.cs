@@ -85,7 +85,8 @@ internal sealed unsafe class NativePlan : IDisposable
             Flags = (plan.AvoidClone3 ? Libc.HUTCH_SPAWN_NO_CLONE3 : 0) | (plan.TwoStage ? Libc.HUTCH_SPAWN_TWO_STAGE : 0)
                 | (plan.Vfork ? Libc.HUTCH_SPAWN_VFORK : 0)
                 | (plan.BecomeRoot ? Libc.HUTCH_SPAWN_BECOME_ROOT : 0) | (plan.ClearGroups ? Libc.HUTCH_SPAWN_CLEAR_GROUPS : 0)
-                | (plan.NotDumpable ? Libc.HUTCH_SPAWN_NOT_DUMPABLE : 0),
+                | (plan.NotDumpable ? Libc.HUTCH_SPAWN_NOT_DUMPABLE : 0)
+                | (plan.DieWithParent ? Libc.HUTCH_SPAWN_DIE_WITH_PARENT : 0),
             JoinCount = joins.Count,
             Joins = joins.Count > 0 ? (nint)nativeJoins : 0,
             FdMapCount = plan.Fds.Count,

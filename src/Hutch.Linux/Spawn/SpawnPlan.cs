@@ -68,6 +68,17 @@ internal sealed class SpawnPlan
     public bool NotDumpable { get; init; }
 
     /// <summary>
+    /// The child gets SIGKILL when the thread that called Spawn exits (PR_SET_PDEATHSIG, set
+    /// first thing in the child and again after <see cref="BecomeRoot"/>, whose credential change
+    /// clears it). The setting is per thread: spawn from the thread that lives as long as the
+    /// child must die with it (the main thread of a command). It survives the execve of a program
+    /// that gains no privilege; a program that is to outlive hutch clears it itself (the init, at
+    /// create's commit). A parent that died before the child's prctl shows as EOF on
+    /// <see cref="SyncFd"/>.
+    /// </summary>
+    public bool DieWithParent { get; init; }
+
+    /// <summary>
     /// The cgroup the child joins before anything else (<see cref="CgroupPlacement"/>): born in
     /// its cgroup2 directory, then moving its one thread into each v1 hierarchy, so that hutch
     /// never migrates a whole process (the kernel's global lock, an RCU grace period of 5-20 ms).

@@ -55,6 +55,12 @@ internal static class InitMessageCodec
                 case InitHooksDone:
                     writer.WriteString("type", "hooksDone");
                     break;
+                case InitCommit:
+                    writer.WriteString("type", "commit");
+                    break;
+                case InitCommitted:
+                    writer.WriteString("type", "committed");
+                    break;
                 case InitReady ready:
                     writer.WriteString("type", "ready");
                     writer.WriteStartArray("warnings");
@@ -127,6 +133,8 @@ internal static class InitMessageCodec
             },
             "runHooks" => new InitRunHooks(),
             "hooksDone" => new InitHooksDone(),
+            "commit" => new InitCommit(),
+            "committed" => new InitCommitted(),
             "ready" => new InitReady { Warnings = fields.Warnings ?? [] },
             "error" => new InitError { Message = fields.Required(fields.Message, "message") },
             null => throw Bad("no \"type\""),

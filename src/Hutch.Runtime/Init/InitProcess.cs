@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Hutch.Linux;
 using Hutch.Linux.Interop;
+using Hutch.Linux.Processes;
 using Hutch.Linux.Seccomp;
 using Hutch.Linux.Terminal;
 using Hutch.Runtime.Hooks;
@@ -126,6 +127,11 @@ internal static class InitProcess
                 }
                 warnings.AddRange(plan?.Warnings ?? []);
                 channel.Send(new InitReady { Warnings = warnings });
+                if (!AwaitCommit(channel))
+                {
+                    pty?.Dispose();
+                    return 1; // the parent failed after ready, and reports it (or died: the parent-death signal ends us)
+                }
             }
 #pragma warning disable CA1031 // every failure of the init goes back to the parent as its create error
             catch (Exception e)
@@ -142,6 +148,31 @@ internal static class InitProcess
         using (procFds)
         {
             return WaitForStartAndExec(boot, config, fifo, procFds, plan, pty);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the parent's commit and stops dying with it: until now this process had the
+    /// parent-death signal (SpawnPlan.DieWithParent, on this, the main thread), so a create killed
+    /// before its commit took the init along. False when the parent failed instead.
+    /// </summary>
+    private static bool AwaitCommit(InitChannel channel)
+    {
+        switch (channel.Receive())
+        {
+            case InitCommit:
+                var rc = ParentDeathSignal.Clear();
+                if (rc < 0)
+                {
+                    throw new InitException($"clear the parent-death signal (prctl PR_SET_PDEATHSIG 0): {Errno.Describe(-rc)}");
+                }
+                channel.Send(new InitCommitted());
+                return true;
+            case InitError:
+            case null:
+                return false;
+            case var other:
+                throw new InitException($"expected commit from the parent, got {other.GetType().Name}");
         }
     }
 

@@ -32,7 +32,10 @@ namespace Hutch.Runtime.Init;
 //                                                        FinishAfterPivot
 //                                                        resolve the process's executable
 //                     <------------------------------- InitReady            (or InitError any time)
-//   state.json (created), --pid-file; exit 0             open exec.fifo for writing: blocks until
+//   InitCommit ----------------------------------------> clear PR_SET_PDEATHSIG (set at the spawn:
+//                     <------------------------------- InitCommitted  until now the init died with
+//   unpin the netns, state.json (created): committed;                    a killed create)
+//   --pid-file; exit 0                                   open exec.fifo for writing: blocks until
 //                                                        `hutch start` opens it for reading
 //   hutch start: read 1 byte  <----------------------- write "0"; startContainer hooks;
 //                                                        terminal: fchown peer, setsid, TIOCSCTTY,
@@ -106,6 +109,16 @@ internal sealed class InitReady : InitMessage
     /// <summary>What the parent logs as warnings (e.g. an LSM label ignored on a host without that LSM).</summary>
     public List<string> Warnings { get; init; } = [];
 }
+
+/// <summary>
+/// Parent to init, after ready: the create commits; stop dying with the parent. Until this, the
+/// init has PR_SET_PDEATHSIG(SIGKILL) (SpawnPlan.DieWithParent): a create killed at any point
+/// before takes its init along, and `delete --force` replays the create's journal.
+/// </summary>
+internal sealed class InitCommit : InitMessage;
+
+/// <summary>Init to parent: the parent-death signal is cleared; the init outlives the create now.</summary>
+internal sealed class InitCommitted : InitMessage;
 
 /// <summary>Either way: a step failed; Message is the error as the user sees it.</summary>
 internal sealed class InitError : InitMessage

@@ -14,6 +14,7 @@ using Hutch.Runtime.Init;
 using Hutch.Runtime.NetDevices;
 using Hutch.Runtime.Rootless;
 using Hutch.Runtime.State;
+using Hutch.Runtime.Transactions;
 using Hutch.Spec;
 
 namespace Hutch.Runtime.Lifecycle;
@@ -21,8 +22,11 @@ namespace Hutch.Runtime.Lifecycle;
 /// <summary>
 /// `create` (DESIGN.md section 3, the exchange drawn in Init/InitProtocol.cs): validate, claim
 /// the id, spawn the init from the sealed self-copy in the config's namespaces, map ids, release
-/// it, serve its hook request, and on "ready" write state.json and the pid file. Any failure
-/// kills the init and removes everything, keeping the first error (and any cleanup error).
+/// it, serve its hook request, and on "ready" commit: the init stops dying with hutch, state.json
+/// and the pid file are written. Every side effect is journaled first (Transactions/CreateJournal):
+/// any failure runs the undo stack in-process, and a create killed at any point leaves the
+/// journal, which `delete` replays (Transactions/UndoStack.cs). The first error is kept, with any
+/// cleanup error.
 /// </summary>
 internal static class Create
 {
@@ -79,13 +83,26 @@ internal static class Create
         var store = new StateStore(options.Root);
         var directory = store.Claim(options.Id);
         var created = DateTimeOffset.UtcNow;
+        CrashPoint.Reach("claimed");
+        CreateTransaction? transaction = null;
         SpawnedProcess? init = null;
-        Cgroup? cgroup = null;
         NetDeviceMover? netDevices = null;
         SafeFd? containerNetns = null;
         SafeFd? master = null;
         try
         {
+            // The journal first: from here on every side effect is written down before it happens,
+            // and a create killed at any point is undone by `delete` (Transactions/UndoStack.cs).
+            transaction = CreateTransaction.Begin(directory.Path, new BeginEntry
+            {
+                Id = options.Id,
+                Bundle = bundle,
+                Rootfs = rootfs,
+                Created = created,
+                Owner = ContainerOwner.Of(Libc.geteuid()),
+                OwnsPidNamespace = namespaces.New.Contains(NamespaceKind.Pid),
+            });
+            CrashPoint.Reach("journal-begun");
             var fifo = directory.CreateExecFifo();
             var fifoInInit = fifo;
             File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
@@ -94,7 +111,16 @@ internal static class Create
             // cgroup by itself as it is born (CgroupPlacement). Always applied: without
             // linux.resources the default device rules still hold (runc). Rootless, there may
             // be no cgroup at all (ContainerCgroup.Create says when).
-            cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
+            var cgroupPath = ContainerCgroup.PathFor(config, options.Id);
+            var cgroupDirectories = Cgroup.DirectoriesFor(layout, cgroupPath);
+            transaction.Record(new CgroupIntentEntry { Directories = cgroupDirectories, Missing = Cgroup.Missing(layout, cgroupDirectories) });
+            var cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
+            transaction.Record(new CgroupMadeEntry
+            {
+                Directories = cgroup is null ? [] : new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
+                Made = cgroup is null ? [] : [.. cgroup.Made],
+            });
+            CrashPoint.Reach("cgroup-made");
             using var placement = cgroup?.OpenPlacement();
 
             using var initExecutable = InitExecutable.Open();
@@ -146,7 +172,18 @@ internal static class Create
                     // Until it execs the init executable, the child is the host's hutch (CVE-2019-5736).
                     NotDumpable = Libc.geteuid() == 0,
                     Cgroup = placement,
+                    // Until the commit the init dies with this create (this is the main thread,
+                    // which lives as long as the command): a killed create leaves no init behind.
+                    DieWithParent = true,
                 });
+                // Spawn returned: the init exists. Until this entry, a create killed leaves an init
+                // that dies with it (the parent-death signal, or EOF on its sync pipe).
+                transaction.Record(new InitEntry
+                {
+                    Pid = init.Pid,
+                    StartTime = ProcStat.StartTime(init.Pid) ?? throw new InitException($"the init (pid {init.Pid}) exited at once"),
+                });
+                CrashPoint.Reach("init-spawned");
                 sync.ChildEnd.Dispose();
                 // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.
                 consoleInitEnd?.Dispose();
@@ -171,10 +208,11 @@ internal static class Create
                 {
                     containerNetns = OpenNetworkNamespace(namespaces, init.Pid);
                     netDevices = NetDeviceMover.Prepare(devices, containerNetns);
-                    netDevices.MoveAll();
+                    MoveNetDevices(transaction, netDevices, namespaces, containerNetns, directory.Path);
                 }
                 sync.Release();
                 init.WaitForExec();
+                CrashPoint.Reach("released");
             }
 
             var state = new ContainerState
@@ -183,7 +221,7 @@ internal static class Create
                 Id = options.Id,
                 Status = ContainerStatus.Creating,
                 Pid = init.Pid,
-                PidStartTime = ProcStat.StartTime(init.Pid) ?? throw new InitException($"the init (pid {init.Pid}) exited at once"),
+                PidStartTime = transaction.Undo.Init!.StartTime,
                 Bundle = bundle,
                 Annotations = config.Annotations,
                 Created = created,
@@ -218,13 +256,16 @@ internal static class Create
                 // The init sent the master before it reported ready: it is waiting in the socket.
                 master = ConsoleSocket.ReceiveFd(consoleRuntimeEnd, $"the console socket of container {options.Id}", out _, timeoutMs: 10_000);
             }
+            CrashPoint.Reach("ready");
 
-            state.Status = ContainerStatus.Created;
-            store.Save(state);
+            Commit(channel, store, state, directory.Path);
             if (options.PidFile is { } pidFile)
             {
                 PidFile.Write(pidFile, init.Pid);
             }
+            CrashPoint.Reach("pid-file");
+            // The end: a create killed before this line is undone by `delete` (journal and all).
+            transaction.Complete();
             directory.Dispose();
             netDevices?.Dispose(); // the devices stay in the container (the spec: not moved out before delete)
             containerNetns?.Dispose();
@@ -234,54 +275,28 @@ internal static class Create
         catch (Exception first)
         {
             master?.Dispose();
-            var cleanup = new List<string>();
-            // Devices first, while the namespace is surely alive (containerNetns pins it too).
-            if (netDevices is not null)
-            {
-                try
-                {
-                    netDevices.Rollback();
-                }
-#pragma warning disable CA1031 // a cleanup failure is reported with the first error, never instead of it
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    cleanup.Add(e.Message);
-                }
-                netDevices.Dispose();
-            }
+            // The undo stack, newest first: devices back (while containerNetns pins their namespace),
+            // the pin unmounted, the init killed and reaped, the cgroup removed.
+            var cleanup = transaction?.Abort(new UndoContext { Id = options.Id, LiveInit = init, LiveNetns = containerNetns }) ?? [];
+            transaction?.Dispose();
+            netDevices?.Dispose();
             containerNetns?.Dispose();
-            if (init is not null)
+            init?.Dispose();
+            if (cleanup.Count == 0)
             {
                 try
                 {
-                    init.Kill(Libc.SIGKILL);
-                    init.WaitForExit();
+                    store.Remove(options.Id);
                 }
-                catch (SpawnException e)
-                {
-                    cleanup.Add(e.Message);
-                }
-                init.Dispose();
-            }
-            if (cgroup is not null)
-            {
-                try
-                {
-                    cgroup.Remove();
-                }
-                catch (CgroupException e)
+                catch (StateException e)
                 {
                     cleanup.Add(e.Message);
                 }
             }
-            try
+            else
             {
-                store.Remove(options.Id);
-            }
-            catch (StateException e)
-            {
-                cleanup.Add(e.Message);
+                // The journal stays, and with it the container: `delete --force` retries what failed.
+                cleanup.Add($"the container stays, with its journal: `hutch delete --force {options.Id}` retries");
             }
             directory.Dispose();
             if (cleanup.Count > 0)
@@ -291,6 +306,74 @@ internal static class Create
             throw;
         }
     }
+
+    /// <summary>
+    /// Moves the devices, each journaled (with the ifindex it gets inside) before its move. A
+    /// network namespace hutch made is first pinned by a bind mount in the state directory: if
+    /// this create dies, its init dies too (parent-death signal), and without the pin the
+    /// namespace would end with it, destroying virtual devices before `delete` can move them back.
+    /// </summary>
+    private static void MoveNetDevices(CreateTransaction transaction, NetDeviceMover netDevices, NamespacePlan namespaces,
+        SafeFd containerNetns, string directory)
+    {
+        string path;
+        if (namespaces.New.Contains(NamespaceKind.Network))
+        {
+            path = Path.Combine(directory, NetnsPinName);
+            transaction.Record(new NetnsPinEntry { Path = path });
+            NamespacePin.Pin(containerNetns, path);
+            CrashPoint.Reach("netns-pinned");
+        }
+        else
+        {
+            path = namespaces.Joined.First(j => j.Kind == NamespaceKind.Network).Path;
+        }
+        var (device, inode) = NetworkNamespace.IdentityOf(containerNetns);
+        transaction.Record(new NetnsEntry { Path = path, Device = device, Inode = inode });
+        var ordinal = 0;
+        netDevices.MoveAll((record, index) =>
+        {
+            transaction.Record(DevicesUndo.Entry(record, index));
+            CrashPoint.Reach("device-" + (ordinal++).ToString(CultureInfo.InvariantCulture));
+        });
+        CrashPoint.Reach("devices-moved");
+    }
+
+    /// <summary>
+    /// The commit: the init stops dying with this process (it acknowledges), the namespace pin goes
+    /// (the devices' namespace lives with the init from now on, as the spec wants), and state.json
+    /// is written: from then on the container is created for every command. Its journal stays until
+    /// the pid file is written too: a create killed in between failed for its caller, and `delete`
+    /// still undoes it whole (devices back first).
+    /// </summary>
+    private static void Commit(InitChannel channel, StateStore store, ContainerState state, string directory)
+    {
+        channel.Send(new InitCommit());
+        switch (channel.Receive())
+        {
+            case InitCommitted:
+                break;
+            case InitError error:
+                throw new InitException(error.Message);
+            case null:
+                throw new InitException("the container's init closed its socket instead of acknowledging the commit");
+            case var other:
+                throw new InitException($"the init sent an unexpected {other.GetType().Name} instead of acknowledging the commit");
+        }
+        CrashPoint.Reach("committing");
+        var pin = Path.Combine(directory, NetnsPinName);
+        if (File.Exists(pin))
+        {
+            NamespacePin.Unpin(pin);
+        }
+        CrashPoint.Reach("unpinned");
+        state.Status = ContainerStatus.Created;
+        store.Save(state);
+        CrashPoint.Reach("committed");
+    }
+
+    /// <summary>The file in the state directory a network namespace hutch made is pinned on during create.</summary>
+    private const string NetnsPinName = "netns";
 
     /// <summary>The init's console socket: right after its init socket (3 + preserved).</summary>
     private static int ConsoleFdInInit(int preserved) => 4 + preserved;
@@ -356,6 +439,7 @@ internal static class Create
                 case InitError error:
                     throw new InitException(error.Message);
                 case InitRunHooks:
+                    CrashPoint.Reach("prestart-hooks");
                     try
                     {
                         var stdin = StateJson.ToOciJsonUtf8(state, ContainerStatus.Creating);

@@ -4,6 +4,7 @@ using Hutch.Linux.Interop;
 using Hutch.Runtime.Cgroups;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.State;
+using Hutch.Runtime.Transactions;
 using Hutch.Spec;
 
 namespace Hutch.Runtime.Lifecycle;
@@ -12,7 +13,8 @@ namespace Hutch.Runtime.Lifecycle;
 /// `delete [--force] ID` (runtime.md "Delete"): a container that is not stopped is an error and
 /// stays as it was, unless --force, which SIGKILLs the init and waits for it. Then poststop
 /// hooks (a failure only warns) and the state directory goes. --force on an unknown id succeeds.
-/// The container's cgroup is emptied (SIGKILL) and removed.
+/// The container's cgroup is emptied (SIGKILL) and removed. A container whose create never
+/// committed (killed: no state.json, a journal) is undone by replaying the create's journal.
 /// Network devices are never touched: a network namespace hutch created ends with the init and
 /// takes the devices in it along (virtual ones are destroyed, physical ones return to the host).
 /// </summary>
@@ -43,10 +45,10 @@ internal static class Delete
             {
                 state = store.Load(id);
             }
-            catch (ContainerIncompleteException) when (force)
+            catch (ContainerIncompleteException)
             {
-                // A create that died before writing state.json (the lock proves it is not running).
-                store.Remove(id);
+                // A create that never committed (the lock proves it is not running): replay its journal.
+                DeletePending(store, id, force);
                 return;
             }
             catch (StateException corrupt) when (force)
@@ -64,6 +66,17 @@ internal static class Delete
                     throw new LifecycleException(
                         $"cannot delete container {id} that is not stopped: it is {status.ToOciString()} (stop it with `hutch kill {id} KILL`, or use `hutch delete --force {id}`)");
                 }
+            }
+            if (File.Exists(CreateJournal.PathOf(directory)))
+            {
+                // Killed between its state.json and the end of its create (the pid file, the
+                // journal's removal): its caller saw the create fail, so it is undone as one that
+                // never committed (net devices back to the host first), then deleted as usual.
+                UndoJournal(store, id);
+                status = StatusProbe.Probe(state, directory);
+            }
+            if (status != ContainerStatus.Stopped)
+            {
                 using var process = ContainerProcess.Open(state);
                 if (process is not null)
                 {
@@ -91,6 +104,33 @@ internal static class Delete
                 warn?.Invoke(message);
             }
             store.Remove(id);
+        }
+    }
+
+    /// <summary>
+    /// A container whose create died before its commit: its journal's undo stack, newest first
+    /// (devices moved back, namespace pin unmounted, init killed if pid and start time still
+    /// match, cgroup removed), then the directory. Without --force only when its init is gone
+    /// (status stopped). A failure keeps the directory and its journal, for a retry.
+    /// </summary>
+    private static void DeletePending(StateStore store, string id, bool force)
+    {
+        if (!force && PendingCreate.InitAlive(store, id))
+        {
+            throw new LifecycleException(
+                $"cannot delete container {id} that is not stopped: it is creating (its create was killed after the init was told to outlive it; use `hutch delete --force {id}`)");
+        }
+        UndoJournal(store, id);
+        store.Remove(id);
+    }
+
+    private static void UndoJournal(StateStore store, string id)
+    {
+        var failures = PendingCreate.Undo(store, id);
+        if (failures.Count > 0)
+        {
+            throw new LifecycleException(
+                $"cannot delete container {id} (its create never finished) fully: {string.Join("; ", failures)}; the container stays, and `hutch delete --force {id}` retries");
         }
     }
 

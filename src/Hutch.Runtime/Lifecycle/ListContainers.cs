@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Hutch.Runtime.State;
+using Hutch.Runtime.Transactions;
 
 namespace Hutch.Runtime.Lifecycle;
 
@@ -8,9 +9,10 @@ namespace Hutch.Runtime.Lifecycle;
 internal static class ListContainers
 {
     /// <summary>
-    /// The containers with state.json (a create still running is left out, as runc does). A
-    /// directory whose state cannot be read (corrupt, another runtime's, not a file) is left out
-    /// too, with a warning naming it: one bad entry must not hide the others (runc lists the rest).
+    /// The containers under the root, those whose create has not committed included (PendingCreate:
+    /// creating while it runs, stopped once killed). A directory whose state cannot be read
+    /// (corrupt, another runtime's, not a file) is left out, with a warning naming it: one bad
+    /// entry must not hide the others (runc lists the rest).
     /// </summary>
     public static List<(ContainerState State, ContainerStatus Status)> Collect(string root, Action<string>? warn = null)
     {
@@ -23,9 +25,21 @@ internal static class ListContainers
                 var state = store.Load(id);
                 result.Add((state, StatusProbe.Probe(state, store.DirectoryOf(id))));
             }
+            catch (ContainerIncompleteException)
+            {
+                // A create that has not committed: running, or killed (see PendingCreate).
+                try
+                {
+                    result.Add(PendingCreate.Describe(store, id));
+                }
+                catch (StateException e)
+                {
+                    warn?.Invoke($"container {id} left out of the list: {e.Message} (`hutch delete --force {id}` removes it, if it is hutch's)");
+                }
+            }
             catch (ContainerNotFoundException)
             {
-                // Incomplete or deleted meanwhile.
+                // Deleted meanwhile.
             }
             catch (StateException e)
             {

@@ -19,8 +19,12 @@ internal sealed partial class NetDeviceMover
     /// not copied (the spec leaves them to whoever configures the network).
     /// All or nothing: if a device fails, the devices moved before it (and it, if it moved) are
     /// rolled back before this throws; the exception then lists any rollback failure too.
+    /// <paramref name="beforeMove"/> is called with each device and the ifindex it will have inside,
+    /// before the request that moves it (again, with the new index, when that request is retried):
+    /// create journals it there, so that a create killed at any moment can be undone by
+    /// <see cref="Resume"/> and <see cref="Rollback"/>.
     /// </summary>
-    public IReadOnlyList<MovedDevice> MoveAll()
+    public IReadOnlyList<MovedDevice> MoveAll(Action<HostDeviceRecord, int>? beforeMove = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_moved.Count > 0)
@@ -32,7 +36,7 @@ internal sealed partial class NetDeviceMover
         {
             foreach (var device in _devices)
             {
-                MoveOne(device, targetIndexes);
+                MoveOne(device, targetIndexes, beforeMove);
                 SetUpInside(_moved[^1]);
             }
         }
@@ -49,16 +53,18 @@ internal sealed partial class NetDeviceMover
         return Moved;
     }
 
-    private void MoveOne(HostDeviceRecord device, HashSet<int> targetIndexes)
+    private void MoveOne(HostDeviceRecord device, HashSet<int> targetIndexes, Action<HostDeviceRecord, int>? beforeMove)
     {
         var host = device.Link;
         var pinned = ChooseIndex(host.Index, targetIndexes);
+        beforeMove?.Invoke(device, pinned);
         var ack = SendMove(_runtime, host.Index, _targetNetns, device.RequestedName, pinned);
         if (ack.Errno == Errno.EBUSY)
         {
             // The index was taken in the target since the dump: take a fresh view, pick again.
             targetIndexes.UnionWith(_target.ListLinks().Select(l => l.Index));
             pinned = ChooseIndex(host.Index, targetIndexes);
+            beforeMove?.Invoke(device, pinned);
             ack = SendMove(_runtime, host.Index, _targetNetns, device.RequestedName, pinned);
         }
         var operation = $"move device {device.HostName} (index {Number(host.Index)}) into the container's network namespace" +

@@ -60,6 +60,10 @@ internal sealed partial class NetDeviceMover
         var device = state.Device;
         var original = device.Link;
         var inside = _target.GetLink(state.ContainerIndex);
+        if (inside is null && IsHome(original))
+        {
+            return true; // never moved (a create killed just before the move), or already back
+        }
         if (inside is null || (original.Address != null && !Equals(inside.Address, original.Address)))
         {
             failures.Add(new NetDeviceException(device.HostName,
@@ -124,4 +128,8 @@ internal sealed partial class NetDeviceMover
         }
         return true;
     }
+
+    /// <summary>The device is in the runtime's namespace as it was found there: same index, name and MAC.</summary>
+    private bool IsHome(LinkInfo original) =>
+        _runtime.GetLink(original.Index) is { } link && link.Name == original.Name && Equals(link.Address, original.Address);
 }

@@ -60,7 +60,12 @@ public sealed class ContainerHost : IDisposable
     public Outcome HutchIn(string? workingDirectory, params string[] args) => HutchAt(Root, workingDirectory, args);
 
     /// <summary>Runs `bin/hutch --root <paramref name="root"/> args...` (another root than this class's), stdio as in <see cref="Hutch"/>.</summary>
-    public Outcome HutchAt(string root, string? workingDirectory, params string[] args)
+    public Outcome HutchAt(string root, string? workingDirectory, params string[] args) => Run([], root, workingDirectory, args);
+
+    /// <summary>Runs `PREFIX... bin/hutch --root ROOT args...` (e.g. nsenter --net=PATH) as <see cref="Hutch"/> does.</summary>
+    public Outcome HutchVia(string[] prefix, string? workingDirectory, params string[] args) => Run(prefix, Root, workingDirectory, args);
+
+    private Outcome Run(string[] prefix, string root, string? workingDirectory, string[] args)
     {
         var tag = Guid.NewGuid().ToString("N");
         var stdout = Path.Combine(_work, tag + ".out");
@@ -72,6 +77,10 @@ public sealed class ContainerHost : IDisposable
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >\"$HUTCH_IT_OUT\" 2>\"$HUTCH_IT_ERR\"");
+        foreach (var word in prefix)
+        {
+            start.ArgumentList.Add(word);
+        }
         start.ArgumentList.Add(HutchBinary.PathName);
         start.ArgumentList.Add("--root");
         start.ArgumentList.Add(root);

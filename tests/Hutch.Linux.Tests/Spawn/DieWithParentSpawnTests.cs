@@ -1,0 +1,54 @@
+using Hutch.Linux.Spawn;
+using static Hutch.Linux.Tests.Spawn.SpawnTestHelpers;
+
+namespace Hutch.Linux.Tests.Spawn;
+
+/// <summary>
+/// SpawnPlan.DieWithParent: the child gets SIGKILL when the thread that spawned it exits (what
+/// makes a killed create take its init along); without it, the child lives on.
+/// </summary>
+public class DieWithParentSpawnTests
+{
+    [Fact]
+    public void The_child_is_killed_when_the_spawning_thread_exits()
+    {
+        using var sync = new SyncPipe();
+        using var process = SpawnOnThreadThatExits(sync, dieWithParent: true);
+
+        // Held on its sync pipe (never released), it can only end by the signal.
+        var status = WaitWithDeadline(process);
+
+        Assert.False(status.Exited, $"the child exited by itself ({status}) instead of being killed");
+        Assert.Equal(9, status.Signal);
+    }
+
+    [Fact]
+    public void Without_it_the_child_outlives_the_spawning_thread()
+    {
+        using var sync = new SyncPipe();
+        using var process = SpawnOnThreadThatExits(sync, dieWithParent: false);
+
+        sync.Release();
+        var status = WaitWithDeadline(process);
+
+        Assert.True(status.Exited, $"the child died of {status}");
+        Assert.Equal(3, status.ExitCode);
+    }
+
+    /// <summary>Spawns `sh -c 'exit 3'`, held on <paramref name="sync"/>, from a thread of its own that has ended when this returns.</summary>
+    private static SpawnedProcess SpawnOnThreadThatExits(SyncPipe sync, bool dieWithParent)
+    {
+        SpawnedProcess? process = null;
+        var thread = new Thread(() => process = Spawner.Spawn(new SpawnPlan
+        {
+            Path = "/bin/sh",
+            Argv = ["sh", "-c", "exit 3"],
+            SyncFd = sync.ChildEnd,
+            DieWithParent = dieWithParent,
+        }));
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the spawning thread did not end");
+        Assert.NotNull(process);
+        return process;
+    }
+}

@@ -49,7 +49,9 @@ public sealed class BadInputMutationTests(ContainerHost host, ITestOutputHelper 
                     var what = $"{name}: {mutation.Family}: {mutation.Description}";
                     Dump(caseNumber, name, mutation, json);
                     var failure = Create(work, $"{run}-{caseNumber.ToString(CultureInfo.InvariantCulture)}", json,
-                        (outcome, id) => Problem(outcome, id, "/" + cgroupName) is { } problem ? $"{what}: {problem}: {Short(outcome.ToString())}" : null);
+                        (outcome, id) => (Problem(outcome, id, "/" + cgroupName) ?? Unnamed(mutation.Family, outcome)) is { } problem
+                            ? $"{what}: {problem}: {Short(outcome.ToString())}"
+                            : null);
                     if (failure is not null)
                     {
                         failures.Add(failure);
@@ -87,6 +89,25 @@ public sealed class BadInputMutationTests(ContainerHost host, ITestOutputHelper 
         var stem = Path.Combine(directory, caseNumber.ToString("D4", CultureInfo.InvariantCulture));
         File.WriteAllBytes(stem + ".json", json);
         File.WriteAllText(stem + ".txt", $"{baseName}\t{mutation.Family}\t{mutation.Description}\n");
+    }
+
+    /// <summary>
+    /// For the families with a message of their own, null when the message names the defect
+    /// (not, say, "expected a string" for invalid UTF-8).
+    /// </summary>
+    private static string? Unnamed(string family, Outcome outcome)
+    {
+        string[] expected = family switch
+        {
+            "nul" => ["holds a NUL character"],
+            "utf8" => ["is not valid UTF-8 text"],
+            "duplicate" => ["appears twice in the same object", "is already listed at", "is already set by"],
+            "symlink" => ["is a symlink"],
+            _ => [],
+        };
+        return expected.Length == 0 || expected.Any(e => outcome.Stderr.Contains(e, StringComparison.Ordinal))
+            ? null
+            : $"the message does not say \"{expected[0]}\"";
     }
 
     /// <summary>What is wrong with a refused create's outcome, or null when it behaved.</summary>

@@ -12,6 +12,7 @@ using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
 using Hutch.Runtime.NetDevices;
+using Hutch.Runtime.Rootfs;
 using Hutch.Runtime.Rootless;
 using Hutch.Runtime.State;
 using Hutch.Runtime.Transactions;
@@ -52,6 +53,7 @@ internal static class Create
         {
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
+        RootfsPreflight.Check(config, Path.GetFullPath(config.Root!.Path, bundle));
         // Before the id is claimed: what rootless hutch cannot do, and a resource this host
         // cannot apply, fail with nothing to undo.
         RootlessLimits.Check(config, configPath, options.Rootless);
@@ -105,7 +107,7 @@ internal static class Create
             CrashPoint.Reach("journal-begun");
             var fifo = directory.CreateExecFifo();
             var fifoInInit = fifo;
-            File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
+            directory.WriteConfigCopy(configBytes);
 
             // Limits first, then the init: it never runs a moment unlimited, and it joins the
             // cgroup by itself as it is born (CgroupPlacement). Always applied: without
@@ -501,7 +503,7 @@ internal static class Create
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigFormatException(path, null, $"{path}: cannot read it: {e.Message}");
+            throw new ConfigFormatException(path, null, $"{path}: cannot read it: {IoErrors.Describe(e)}");
         }
     }
 

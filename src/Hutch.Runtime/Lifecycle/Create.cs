@@ -12,6 +12,7 @@ using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
 using Hutch.Runtime.NetDevices;
+using Hutch.Runtime.Processes;
 using Hutch.Runtime.State;
 using Hutch.Spec;
 
@@ -52,6 +53,8 @@ internal static class Create
         {
             _ = ResourcePlan.For(resources, layout);
         }
+        // A memory node this host does not have fails here, with nothing to undo.
+        MemoryNodes.CheckExist(config.Linux?.MemoryPolicy);
         var terminal = config.Process?.Terminal == true;
         CheckTerminal(options, configPath, terminal, detach);
         var namespaces = NamespacePlan.From(config);

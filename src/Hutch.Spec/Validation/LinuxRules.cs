@@ -253,6 +253,11 @@ internal static class LinuxRules
         {
             report.Error(path + ".nodes", $"is required with {policy.Mode}; list at least one memory node, e.g. \"0\" or \"0-1\"");
         }
+        if (policy.Flags is { } flags && flags.Contains("MPOL_F_STATIC_NODES") && flags.Contains("MPOL_F_RELATIVE_NODES"))
+        {
+            // set_mempolicy(2): EINVAL for both.
+            report.Error(path + ".flags", "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other; keep one");
+        }
         for (var i = 0; policy.Flags != null && i < policy.Flags.Count; i++)
         {
             if (!KnownNames.Contains(KnownNames.MemoryPolicyFlags, policy.Flags[i] ?? ""))

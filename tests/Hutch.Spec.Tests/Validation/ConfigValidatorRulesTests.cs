@@ -184,6 +184,11 @@ public class ConfigValidatorRulesTests
             c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_INTERLEAVE", Nodes = "0-1", Flags = ["MPOL_F_STATIC_NODES", "MPOL_F_FAST"] },
             "linux.memoryPolicy.flags[1]", "is not a memory policy flag"
         },
+        {
+            "static and relative nodes together",
+            c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_BIND", Nodes = "0", Flags = ["MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES"] },
+            "linux.memoryPolicy.flags", "exclude each other"
+        },
         { "closID with a slash", c => L(c).IntelRdt = new LinuxIntelRdt { ClosID = "a/b" }, "linux.intelRdt.closID", "cannot name a resctrl group" },
         { "closID ..", c => L(c).IntelRdt = new LinuxIntelRdt { ClosID = ".." }, "linux.intelRdt.closID", "cannot name a resctrl group" },
         { "memBwSchema without MB:", c => L(c).IntelRdt = new LinuxIntelRdt { MemBwSchema = "L3:0=f" }, "linux.intelRdt.memBwSchema", "must start with \"MB:\"" },
@@ -250,7 +255,7 @@ public class ConfigValidatorRulesTests
         { "personality flags (warned only)", c => L(c).Personality = new LinuxPersonality { Domain = "LINUX", Flags = ["X"] } },
         { "MPOL_PREFERRED without nodes", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_PREFERRED" } },
         { "MPOL_LOCAL", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_LOCAL", Flags = [] } },
-        { "MPOL_WEIGHTED_INTERLEAVE with flags", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_WEIGHTED_INTERLEAVE", Nodes = "0,2-3", Flags = [.. KnownNames.MemoryPolicyFlags] } },
+        { "MPOL_WEIGHTED_INTERLEAVE with flags", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_WEIGHTED_INTERLEAVE", Nodes = "0,2-3", Flags = ["MPOL_F_NUMA_BALANCING", "MPOL_F_STATIC_NODES"] } },
         { "closID / (default group)", c => L(c).IntelRdt = new LinuxIntelRdt { ClosID = "/", MemBwSchema = "MB:0=20", Schemata = ["L3:0=7f0"] } },
         { "pids limit -1 and 0", c => L(c).Resources!.Pids = new LinuxPids { Limit = -1 } },
         { "device rule with every letter", c => L(c).Resources!.Devices = [new LinuxDeviceCgroup { Allow = true, Type = "b", Access = "mwr" }, new LinuxDeviceCgroup { Type = "a", Access = "" }] },

@@ -11,6 +11,7 @@ using Hutch.Runtime.Cgroups;
 using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
+using Hutch.Runtime.IntelRdt;
 using Hutch.Runtime.NetDevices;
 using Hutch.Runtime.Processes;
 using Hutch.Runtime.State;
@@ -53,8 +54,9 @@ internal static class Create
         {
             _ = ResourcePlan.For(resources, layout);
         }
-        // A memory node this host does not have fails here, with nothing to undo.
+        // A memory node this host does not have, or Intel RDT, fails here, with nothing to undo.
         MemoryNodes.CheckExist(config.Linux?.MemoryPolicy);
+        IntelRdtSupport.Check(config.Linux?.IntelRdt);
         var terminal = config.Process?.Terminal == true;
         CheckTerminal(options, configPath, terminal, detach);
         var namespaces = NamespacePlan.From(config);

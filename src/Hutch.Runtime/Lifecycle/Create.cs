@@ -57,6 +57,7 @@ internal static class Create
         // A memory node this host does not have, or Intel RDT, fails here, with nothing to undo.
         MemoryNodes.CheckExist(config.Linux?.MemoryPolicy);
         IntelRdtSupport.Check(config.Linux?.IntelRdt);
+        SecurityLabels.CheckMountLabel(config.Linux?.MountLabel, options.Debug);
         var terminal = config.Process?.Terminal == true;
         CheckTerminal(options, configPath, terminal, detach);
         var namespaces = NamespacePlan.From(config);

@@ -225,8 +225,9 @@ internal static class LinuxRules
         }
         if (personality.Flags is { Count: > 0 })
         {
-            // "Currently no flag values are supported." runc warns and ignores them.
-            report.Warning("linux.personality.flags", "no personality flags are supported; they are ignored");
+            // "Currently no flag values are supported." runc warns and ignores them; hutch refuses (the init's plan
+            // did already), so that no flag someone relies on is dropped unseen.
+            report.Error("linux.personality.flags", "no personality flag is supported (the runtime-spec defines none yet); remove flags");
         }
     }
 

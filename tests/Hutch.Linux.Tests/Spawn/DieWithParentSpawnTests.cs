@@ -35,17 +35,38 @@ public class DieWithParentSpawnTests
         Assert.Equal(3, status.ExitCode);
     }
 
+    private static void WaitUntilBlockedOnItsSyncPipe(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (File.ReadAllText($"/proc/{pid}/wchan").Trim() != "pipe_read")
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the child {pid} never blocked on its sync pipe");
+            }
+            Thread.Yield();
+        }
+    }
+
     /// <summary>Spawns `sh -c 'exit 3'`, held on <paramref name="sync"/>, from a thread of its own that has ended when this returns.</summary>
     private static SpawnedProcess SpawnOnThreadThatExits(SyncPipe sync, bool dieWithParent)
     {
         SpawnedProcess? process = null;
-        var thread = new Thread(() => process = Spawner.Spawn(new SpawnPlan
+        var thread = new Thread(() =>
         {
-            Path = "/bin/sh",
-            Argv = ["sh", "-c", "exit 3"],
-            SyncFd = sync.ChildEnd,
-            DieWithParent = dieWithParent,
-        }));
+            process = Spawner.Spawn(new SpawnPlan
+            {
+                Path = "/bin/sh",
+                Argv = ["sh", "-c", "exit 3"],
+                SyncFd = sync.ChildEnd,
+                DieWithParent = dieWithParent,
+            });
+            // The thread must outlive the child's PR_SET_PDEATHSIG (armed first thing in the
+            // child, before it reads its sync pipe): a thread gone earlier has no death to report.
+            // In create this cannot matter: a create gone that early also closes the sync pipe,
+            // and the child exits at EOF without executing anything.
+            WaitUntilBlockedOnItsSyncPipe(process.Pid);
+        });
         thread.Start();
         Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the spawning thread did not end");
         Assert.NotNull(process);

@@ -8,6 +8,7 @@ using Hutch.Linux.Processes;
 using Hutch.Linux.Spawn;
 using Hutch.Linux.Terminal;
 using Hutch.Runtime.Cgroups;
+using Hutch.Runtime.Cgroups.Systemd;
 using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
@@ -61,18 +62,26 @@ internal static class Create
         var listenFds = ListenFds();
         var preserved = (listenFds ?? 0) + options.PreserveFds;
 
+        // Before the id is claimed: a bad systemd cgroupsPath or an unreachable systemd leaves nothing behind.
+        using var scope = options.SystemdCgroup ? SystemdScope.Prepare(config, options.Id, layout, options.Rootless, options.Warn) : null;
+        if (scope is not null)
+        {
+            options.Debug?.Invoke($"systemd cgroup driver: unit {scope.Unit.Name} in {scope.Unit.Slice}, cgroup {scope.CgroupPath}: {string.Join(", ", scope.Properties)}");
+        }
+
         // Before the id is claimed: a missing console socket leaves nothing behind.
         var (consoleRuntimeEnd, consoleInitEnd) = OpenConsoleSocket(options, terminal, detach);
         using (consoleRuntimeEnd)
         using (consoleInitEnd)
         {
-            return Run(options, config, configBytes, configPath, bundle, namespaces, layout, listenFds, preserved,
+            return Run(options, config, configBytes, configPath, bundle, namespaces, layout, scope, listenFds, preserved,
                 consoleRuntimeEnd, consoleInitEnd, out terminalMaster);
         }
     }
 
     private static CreatedContainer Run(CreateOptions options, ContainerConfig config, byte[] configBytes, string configPath, string bundle,
-        NamespacePlan namespaces, CgroupLayout layout, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd, out SafeFd? terminalMaster)
+        NamespacePlan namespaces, CgroupLayout layout, SystemdScope? scope, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd,
+        out SafeFd? terminalMaster)
     {
         terminalMaster = null;
         var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
@@ -90,11 +99,15 @@ internal static class Create
             var fifoInInit = fifo;
             File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
 
-            // Limits first, then the init: it never runs a moment unlimited, and it joins the
-            // cgroup by itself as it is born (CgroupPlacement). Always applied: without
+            // cgroupfs: limits first, then the init: it never runs a moment unlimited, and it joins
+            // the cgroup by itself as it is born (CgroupPlacement). Always applied: without
             // linux.resources the default device rules still hold (runc). Rootless, there may
-            // be no cgroup at all (ContainerCgroup.Create says when).
-            cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
+            // be no cgroup at all (ContainerCgroup.Create says when). systemd: the unit is
+            // started with the init's pid below, while the init is held before its exec.
+            if (scope is null)
+            {
+                cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
+            }
             using var placement = cgroup?.OpenPlacement();
 
             using var initExecutable = InitExecutable.Open();
@@ -151,6 +164,11 @@ internal static class Create
                 // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.
                 consoleInitEnd?.Dispose();
 
+                if (scope is not null)
+                {
+                    // systemd moves the held init into the new unit; the limits are in place before it runs anything.
+                    cgroup = scope.Start(init.Pid);
+                }
                 if (namespaces.New.Contains(NamespaceKind.User))
                 {
                     var uids = Entries(config.Linux?.UidMappings);
@@ -192,6 +210,8 @@ internal static class Create
                 OwnsNetworkNamespace = namespaces.New.Contains(NamespaceKind.Network),
                 OwnsPidNamespace = namespaces.New.Contains(NamespaceKind.Pid),
                 Cgroup = cgroup is null ? [] : new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
+                SystemdUnit = scope?.Unit.Name,
+                SystemdUserManager = scope?.UserManager == true,
             };
 
             channel.Send(new InitBootstrap
@@ -264,7 +284,18 @@ internal static class Create
                 }
                 init.Dispose();
             }
-            if (cgroup is not null)
+            if (scope is not null)
+            {
+                try
+                {
+                    scope.Stop(); // the unit, then the directories systemd did not make
+                }
+                catch (SystemdException e)
+                {
+                    cleanup.Add(e.Message);
+                }
+            }
+            else if (cgroup is not null)
             {
                 try
                 {

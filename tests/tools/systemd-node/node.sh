@@ -49,7 +49,7 @@ start() {
         install -m 0755 "$HUTCH_BIN" "$dir/rootfs/usr/local/bin/hutch"
     fi
     touch "$dir/console"
-    (cd "$dir" && rm -f config.json && runc spec)
+    (cd "$dir" && rm -f config.json && "$runtime_bin" spec)
     local caps
     caps=$(bounding_set_json)
     jq --arg rootfs "$dir/rootfs" --arg console "$dir/console" --argjson caps "$caps" '

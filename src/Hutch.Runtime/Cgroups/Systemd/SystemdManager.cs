@@ -8,9 +8,10 @@ namespace Hutch.Runtime.Cgroups.Systemd;
 /// A D-Bus client of systemd's manager (org.freedesktop.systemd1.Manager), the calls the systemd
 /// cgroup driver makes: StartTransientUnit and StopUnit, each waited for until its job is removed
 /// (the JobRemoved signal) with the result "done"; SetUnitProperties, ResetFailedUnit and the
-/// manager's Version and ControlGroup. As root it talks to systemd directly over its private
-/// socket (/run/systemd/private: no bus daemon needed, every signal comes unasked), else to the
-/// system bus; rootless, to the user's own systemd on the session bus. Calls are synchronous:
+/// manager's Version and ControlGroup. It talks to systemd over the system bus, or as root
+/// directly over systemd's private socket when there is no bus (/run/systemd/private: no bus
+/// daemon needed, every signal comes unasked); rootless, to the user's own systemd on the
+/// session bus. Calls are synchronous:
 /// the CLI has nothing else to do meanwhile.
 /// </summary>
 internal sealed class SystemdManager : IDisposable
@@ -49,22 +50,32 @@ internal sealed class SystemdManager : IDisposable
         var failures = new List<string>();
         foreach (var address in addresses)
         {
-            DBusConnection? connection = null;
-            try
+            // A connection that does not come up in time is tried again: one to systemd's private
+            // socket sometimes waits forever for its first answer (seen here about once in three).
+            for (var attempt = 1; attempt <= ConnectAttempts; attempt++)
             {
-                connection = new DBusConnection(new DBusConnectionOptions(address));
-                Wait(connection.ConnectAsync().AsTask());
-                var manager = Subscribe(connection, address);
-                connection = null;
-                return manager;
-            }
-            catch (Exception e) when (e is DBusExceptionBase or IOException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                failures.Add($"{address}: {e.Message}");
-            }
-            finally
-            {
-                connection?.Dispose();
+                DBusConnection? connection = null;
+                try
+                {
+                    connection = new DBusConnection(new DBusConnectionOptions(address));
+                    Wait(connection.ConnectAsync().AsTask(), ConnectTimeout);
+                    var manager = Subscribe(connection, address);
+                    connection = null;
+                    return manager;
+                }
+                catch (TimeoutException e) when (attempt < ConnectAttempts)
+                {
+                    _ = e;
+                }
+                catch (Exception e) when (e is DBusExceptionBase or IOException or System.Net.Sockets.SocketException or TimeoutException)
+                {
+                    failures.Add($"{address}: {e.Message}");
+                    break;
+                }
+                finally
+                {
+                    connection?.Dispose();
+                }
             }
         }
         var hint = user
@@ -307,16 +318,17 @@ internal sealed class SystemdManager : IDisposable
         return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0;
     }
 
+    /// <summary>The system bus, then (as root) systemd's private socket, which needs no bus daemon.</summary>
     private static List<string> SystemAddresses()
     {
         var addresses = new List<string>();
-        if (Hutch.Linux.Interop.Libc.geteuid() == 0 && File.Exists(PrivateSocket))
-        {
-            addresses.Add("unix:path=" + PrivateSocket);
-        }
         if (DBusAddress.System is { Length: > 0 } system)
         {
             addresses.Add(system);
+        }
+        if (Hutch.Linux.Interop.Libc.geteuid() == 0 && File.Exists(PrivateSocket))
+        {
+            addresses.Add("unix:path=" + PrivateSocket);
         }
         return addresses;
     }
@@ -338,6 +350,8 @@ internal sealed class SystemdManager : IDisposable
     }
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+    private const int ConnectAttempts = 5;
 
     /// <summary>The task's result, or its own exception (not an AggregateException); TimeoutException after <see cref="CallTimeout"/>.</summary>
     private static T Wait<T>(Task<T> task)
@@ -346,11 +360,12 @@ internal sealed class SystemdManager : IDisposable
         return task.GetAwaiter().GetResult();
     }
 
-    private static void Wait(Task task)
+    private static void Wait(Task task, TimeSpan? timeout = null)
     {
-        if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(CallTimeout))
+        var limit = timeout ?? CallTimeout;
+        if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(limit))
         {
-            throw new TimeoutException($"no answer within {CallTimeout.TotalSeconds} s");
+            throw new TimeoutException($"no answer within {limit.TotalSeconds} s");
         }
         task.GetAwaiter().GetResult();
     }

@@ -62,7 +62,7 @@ start() {
         | .process.rlimits = []
         | .hostname = "hutch-node"
         | .linux.namespaces += [{type: "cgroup"}]
-        | .linux.cgroupsPath = "hutch-systemd-node/" + ($rootfs | split("/") | .[-2])
+        | .linux.cgroupsPath = "hutch-systemd-node-" + ($rootfs | split("/") | .[-2])
         | .linux.resources = {devices: [{allow: true, access: "rwm"}]}
         | .linux.readonlyPaths = (.linux.readonlyPaths | map(select(. != "/proc/sys")))
         | .linux.maskedPaths = (.linux.maskedPaths | map(select(. != "/sys/firmware")))

@@ -10,7 +10,7 @@ namespace Hutch.Runtime.Features;
 /// MUST NOT list what it does not support; a null field means "unknown"). At this commit: the six
 /// hook phases, every mount option MountOptions parses, the namespaces create can make or join
 /// (user with its id maps, time with linux.timeOffsets), every capability, seccomp (libseccomp),
-/// linux.netDevices, cgroup v1 and v2 through cgroupfs or systemd (--systemd-cgroup; the user's systemd when rootless), rdma where the host has the controller.
+/// linux.netDevices, cgroup v1 and v2 through cgroupfs or systemd (--systemd-cgroup, rootful), rdma where the host has the controller.
 /// </summary>
 /// <remarks>
 /// apparmor and selinux are off (labels are ignored on hosts without
@@ -34,7 +34,7 @@ internal static class ImplementedFeatures
         {
             Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. CapabilityNames.All],
-            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = true, Rdma = true },
+            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = true },
             Seccomp = new SeccompFeatures { Enabled = true },
             Apparmor = new ApparmorFeatures { Enabled = false },
             Selinux = new SelinuxFeatures { Enabled = false },

@@ -61,12 +61,15 @@ internal sealed class SystemdScope : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(layout);
-        var unified = layout.Mode == CgroupMode.V2;
-        if (rootless && !unified)
+        if (rootless)
         {
+            // Not yet: the user's systemd, reached from inside the caller's user namespace (rootless
+            // podman runs the runtime there), needs the outer uid for D-Bus authentication and is untested.
             throw new SystemdException(
-                "--systemd-cgroup: a rootless container cannot use the systemd cgroup driver on cgroup v1 (systemd delegates no v1 hierarchy to a user), as in runc; leave --systemd-cgroup out");
+                "--systemd-cgroup is not supported for a rootless container yet (hutch runs as a non-root user or in a user namespace, " +
+                "and its systemd driver talks only to the system's systemd): leave the flag out (podman: --cgroup-manager cgroupfs), or run as root");
         }
+        var unified = layout.Mode == CgroupMode.V2;
         var unit = SystemdUnit.Parse(config.Linux?.CgroupsPath, id, userSlice: rootless);
         var resources = config.Linux?.Resources ?? new LinuxResources();
         var annotations = SystemdAnnotations.Parse(config.Annotations);

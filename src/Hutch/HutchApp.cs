@@ -32,7 +32,7 @@ internal static class HutchApp
         }
         catch (CommandFailedException e)
         {
-            CliLog.StderrOnly(error, settings.Debug).Failure(e.Message, e);
+            CliLog.StderrOnly(error, settings.Debug).Failure(FailureMessage.Of(e), e);
             return ExitCodes.Failure;
         }
 
@@ -70,7 +70,7 @@ internal static class HutchApp
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                log.Failure(e.Message, e);
+                log.Failure(FailureMessage.Of(e), e);
                 return ExitCodes.Failure;
             }
         }
@@ -86,7 +86,7 @@ internal static class HutchApp
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            CliLog.StderrOnly(error, debug: false).Failure(e.Message, e);
+            CliLog.StderrOnly(error, debug: false).Failure(FailureMessage.Of(e), e);
             return ExitCodes.Failure;
         }
     }

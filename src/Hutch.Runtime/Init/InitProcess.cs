@@ -133,7 +133,7 @@ internal static class InitProcess
             {
                 pty?.Dispose();
                 procFds?.Dispose();
-                TrySend(channel, e.Message);
+                TrySend(channel, IoErrors.MessageOf(e));
                 return 1;
             }
         }
@@ -180,7 +180,7 @@ internal static class InitProcess
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Libc.Write(fifo, Encoding.UTF8.GetBytes(e.Message));
+                Libc.Write(fifo, Encoding.UTF8.GetBytes(IoErrors.MessageOf(e)));
                 return 1;
             }
         }

@@ -133,7 +133,7 @@ internal static class ReadOnlySelfExe
         }
         catch (IOException e)
         {
-            throw new InitException($"read the link {path} to find the hutch binary: {e.Message}", e);
+            throw new InitException($"read the link {path} to find the hutch binary: {IoErrors.Describe(e)}", e);
         }
     }
 

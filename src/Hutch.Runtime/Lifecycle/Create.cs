@@ -13,6 +13,7 @@ using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
 using Hutch.Runtime.NetDevices;
+using Hutch.Runtime.Rootfs;
 using Hutch.Runtime.Rootless;
 using Hutch.Runtime.State;
 using Hutch.Spec;
@@ -49,6 +50,7 @@ internal static class Create
         {
             options.Warn?.Invoke($"{configPath}: {warning}");
         }
+        RootfsPreflight.Check(config, Path.GetFullPath(config.Root!.Path, bundle));
         // Before the id is claimed: what rootless hutch cannot do, and a resource this host
         // cannot apply, fail with nothing to undo.
         RootlessLimits.Check(config, configPath, options.Rootless);
@@ -97,7 +99,7 @@ internal static class Create
         {
             var fifo = directory.CreateExecFifo();
             var fifoInInit = fifo;
-            File.WriteAllBytes(Path.Combine(directory.Path, "config.json"), configBytes);
+            directory.WriteConfigCopy(configBytes);
 
             // cgroupfs: limits first, then the init: it never runs a moment unlimited, and it joins
             // the cgroup by itself as it is born (CgroupPlacement). Always applied: without
@@ -448,7 +450,7 @@ internal static class Create
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigFormatException(path, null, $"{path}: cannot read it: {e.Message}");
+            throw new ConfigFormatException(path, null, $"{path}: cannot read it: {IoErrors.Describe(e)}");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hutch.Linux;
 using Hutch.Spec;
 using SpecProcess = Hutch.Spec.Process;
 
@@ -36,9 +37,34 @@ internal static class ExecProcessSpec
         }
         if (string.IsNullOrEmpty(process.Cwd) || !process.Cwd.StartsWith('/'))
         {
-            throw new LifecycleException($"exec into container {options.Id}: cwd \"{process.Cwd}\" is not an absolute path");
+            throw new LifecycleException($"exec into container {options.Id}: cwd {JsonPath.Quote(process.Cwd ?? "")} is not an absolute path");
         }
+        Validate(process, options);
         return process;
+    }
+
+    /// <summary>
+    /// The rules create applies to config.json's process (ids, lengths, rlimits, scheduler ...):
+    /// a --process file, or flags such as --env, reach the kernel the same way.
+    /// </summary>
+    private static void Validate(SpecProcess process, ExecOptions options)
+    {
+        var report = new ValidationReport();
+        ProcessRules.Check(process, report);
+        var source = options.ProcessFile is { } file ? $"--process {file}" : "the process";
+        foreach (var warning in report.Warnings)
+        {
+            options.Warn?.Invoke($"exec into container {options.Id}: {source}: {warning}");
+        }
+        if (report.Errors.Count == 1)
+        {
+            throw new LifecycleException($"exec into container {options.Id}: {source}: {report.Errors[0]}");
+        }
+        if (report.Errors.Count > 1)
+        {
+            throw new LifecycleException($"exec into container {options.Id}: {source}: {report.Errors.Count} errors:\n  " +
+                                         string.Join("\n  ", report.Errors));
+        }
     }
 
     private static SpecProcess Load(string file)
@@ -48,9 +74,9 @@ internal static class ExecProcessSpec
         {
             bytes = File.ReadAllBytes(file);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IoErrors.IsIoFailure(e))
         {
-            throw new LifecycleException($"--process {file}: cannot read it: {e.Message}", e);
+            throw new LifecycleException($"--process {file}: cannot read it: {IoErrors.Describe(e)}", e);
         }
         return JsonDecoding.Decode(bytes, SpecJsonContext.Default.Process, file);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hutch.Linux;
 
 namespace Hutch.Runtime.Lifecycle;
 
@@ -23,7 +24,7 @@ internal static class PidFile
             catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
             {
             }
-            throw new LifecycleException($"write the pid file {full}: {e.Message}", e);
+            throw new LifecycleException($"write the pid file {full}: {IoErrors.Describe(e)}", e);
         }
     }
 }

@@ -16,6 +16,13 @@ internal static class Update
 {
     public static void Run(string root, string id, LinuxResources update, Action<string>? warn = null)
     {
+        // The rules create applies to linux.resources (ranges, device numbers), before anything is locked.
+        var report = new ValidationReport();
+        ResourcesRules.Check(update, report);
+        if (!report.IsValid)
+        {
+            throw new LifecycleException($"cannot update container {id}: " + string.Join("; ", report.Errors));
+        }
         var store = new StateStore(root);
         using var held = store.Lock(id);
         var state = store.Load(id);

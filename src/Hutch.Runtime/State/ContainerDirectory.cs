@@ -55,6 +55,23 @@ internal sealed class ContainerDirectory : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Keeps a copy of the bundle's config.json here (later commands read it, not the bundle's).
+    /// Throws <see cref="StateException"/> in hutch's words ("no space left on device").
+    /// </summary>
+    public void WriteConfigCopy(byte[] configBytes)
+    {
+        var path = System.IO.Path.Combine(Path, "config.json");
+        try
+        {
+            File.WriteAllBytes(path, configBytes);
+        }
+        catch (Exception e) when (IoErrors.IsIoFailure(e))
+        {
+            throw new StateException(path, $"cannot keep a copy of config.json: {IoErrors.Describe(e)}", e);
+        }
+    }
+
     public void Dispose() => Lock.Dispose();
 
     internal static string StatePathOf(string containerDirectory) => System.IO.Path.Combine(containerDirectory, StateFileName);

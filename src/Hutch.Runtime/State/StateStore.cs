@@ -250,7 +250,7 @@ internal sealed class StateStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateException(directory, $"cannot remove the container directory: {e.Message}", e);
+            throw new StateException(directory, $"cannot remove the container directory: {IoErrors.Describe(e)}", e);
         }
     }
 
@@ -280,7 +280,7 @@ internal sealed class StateStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateException(Root, $"cannot list the containers: {e.Message}", e);
+            throw new StateException(Root, $"cannot list the containers: {IoErrors.Describe(e)}", e);
         }
     }
 
@@ -358,7 +358,7 @@ internal sealed class StateStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StateException(Root, $"cannot create the state root: {e.Message} (run as root, or pass --root a directory you can write)", e);
+            throw new StateException(Root, $"cannot create the state root: {IoErrors.MessageOf(e)} (run as root, or pass --root a directory you can write)", e);
         }
         if (Libc.mkdir(Root, RootMode) != 0 && Libc.LastErrno is var errno && errno != Errno.EEXIST)
         {

@@ -39,10 +39,22 @@ internal static class ConfigJson
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigFormatException(path, null, $"{path}: cannot read: {ex.Message}", ex);
+            throw new ConfigFormatException(path, null, $"{path}: cannot read: {Reason(ex)}", ex);
         }
 
         return Parse(bytes, path);
+    }
+
+    // The kernel's reason: System.IO keeps the errno in HResult (or in the inner exception of an
+    // access error); its own messages ("Access to the path ... is denied.") are not hutch's words.
+    private static string Reason(Exception ex)
+    {
+        var errno = ex is UnauthorizedAccessException ? ex.InnerException?.HResult ?? 13 : ex.HResult;
+        if (errno is > 0 and < 4096 && System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno) is { Length: > 0 } text)
+        {
+            return char.ToLowerInvariant(text[0]) + text[1..];
+        }
+        return ex.Message;
     }
 
     /// <summary>Encodes like `runc spec`: tab indentation, nulls omitted, no trailing newline.</summary>

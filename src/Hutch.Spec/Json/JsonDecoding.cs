@@ -12,12 +12,6 @@ namespace Hutch.Spec;
 /// </summary>
 internal static class JsonDecoding
 {
-    // Properties whose JSON object is a map: their children are keys, written ["key"] in paths.
-    private static readonly HashSet<string> MapProperties = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "annotations", "sysctl", "timeOffsets", "netDevices", "rdma", "unified",
-    };
-
     private const string ConvertPrefix = "The JSON value could not be converted to ";
 
     internal static T Decode<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string source)
@@ -29,7 +23,8 @@ internal static class JsonDecoding
             utf8 = utf8[3..];
         }
 
-        CheckSyntax(utf8, source);
+        // Syntax, text (UTF-8, NUL) and duplicate members first, each named by its path.
+        JsonTextCheck.Check(utf8, source);
 
         T? value;
         try
@@ -43,35 +38,6 @@ internal static class JsonDecoding
 
         return value ?? throw new ConfigFormatException(
             source, null, $"{source}: the document is null; expected a JSON object");
-    }
-
-    /// <summary>A full pass of the reader first, so that syntax errors are told apart from type errors.</summary>
-    private static void CheckSyntax(ReadOnlySpan<byte> utf8, string source)
-    {
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
-        {
-            CommentHandling = JsonCommentHandling.Disallow,
-            AllowTrailingCommas = false,
-        });
-        try
-        {
-            while (reader.Read())
-            {
-            }
-        }
-        catch (JsonException ex)
-        {
-            long line = (ex.LineNumber ?? 0) + 1;
-            long column = (ex.BytePositionInLine ?? 0) + 1;
-            throw new ConfigFormatException(
-                source,
-                null,
-                string.Create(CultureInfo.InvariantCulture, $"{source}: invalid JSON at line {line}, column {column}: {StripPosition(ex.Message)}"),
-                ex)
-            {
-                Line = line,
-            };
-        }
     }
 
     internal static ConfigFormatException Describe(JsonException ex, string source)
@@ -159,9 +125,9 @@ internal static class JsonDecoding
                 output.Append('[').Append(name).Append(']');
                 previousName = null;
             }
-            else if (previousName is not null && MapProperties.Contains(previousName))
+            else if (previousName is not null && JsonTextCheck.MapProperties.Contains(previousName))
             {
-                output.Append("[\"").Append(name.Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"]");
+                output.Append('[').Append(JsonPath.Quote(name)).Append(']');
                 previousName = null;
             }
             else
@@ -171,7 +137,7 @@ internal static class JsonDecoding
                     output.Append('.');
                 }
 
-                output.Append(name);
+                output.Append(JsonPath.Cut(name));
                 previousName = name;
             }
         }
@@ -234,9 +200,5 @@ internal static class JsonDecoding
         };
     }
 
-    private static string StripPosition(string message)
-    {
-        int at = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
-        return at >= 0 ? message[..at] : message;
-    }
+    private static string StripPosition(string message) => JsonTextCheck.StripPosition(message);
 }

@@ -62,6 +62,7 @@ internal static class ConfigValidator
         {
             report.Error("root.path", "is required; give the root filesystem's directory, absolute or relative to the bundle (usually \"rootfs\")");
         }
+        KernelLimits.CheckLength("root.path", root.Path, KernelLimits.PathBytes, "a path", report);
     }
 
     private static void CheckMounts(List<Mount>? mounts, NamespaceSet namespaces, ValidationReport report)
@@ -83,6 +84,12 @@ internal static class ConfigValidator
             {
                 report.Error(path + ".destination", "is required; give the absolute path inside the container, e.g. \"/data\"");
             }
+            else if (ContainerPath.Clean(mount.Destination) == "/")
+            {
+                // ".", "/", "/x/..": a mount there would hide the whole root filesystem (runc refuses "." too).
+                report.Error(path + ".destination", $"{JsonPath.Quote(mount.Destination)} is the container's root; a mount cannot " +
+                                                    "replace the root filesystem (that is root.path): give a directory inside it, e.g. \"/data\"");
+            }
             else if (!mount.Destination.StartsWith('/'))
             {
                 // config.md (v1.2+), Linux: SHOULD be absolute; a relative path MAY be given and MUST be taken
@@ -90,6 +97,11 @@ internal static class ConfigValidator
                 report.Warning(path + ".destination", $"{JsonPath.Quote(mount.Destination)} is relative, which is deprecated; " +
                                                       $"it is taken as \"/{mount.Destination}\": write it that way");
             }
+
+            CheckMountStrings(path, mount, report);
+            CheckProcMount(path, mount, report);
+            LinuxRules.CheckMappingRanges(path + ".uidMappings", mount.UidMappings, report);
+            LinuxRules.CheckMappingRanges(path + ".gidMappings", mount.GidMappings, report);
 
             var hasUid = mount.UidMappings is { Count: > 0 };
             var hasGid = mount.GidMappings is { Count: > 0 };
@@ -110,12 +122,42 @@ internal static class ConfigValidator
         }
     }
 
+    private static void CheckMountStrings(string path, Mount mount, ValidationReport report)
+    {
+        KernelLimits.CheckLength(path + ".destination", mount.Destination, KernelLimits.PathBytes, "a path", report);
+        KernelLimits.CheckLength(path + ".source", mount.Source, KernelLimits.PathBytes, "a mount source", report);
+        KernelLimits.CheckLength(path + ".type", mount.Type, KernelLimits.PathBytes, "a filesystem type", report);
+        for (var i = 0; mount.Options != null && i < mount.Options.Count; i++)
+        {
+            KernelLimits.CheckLength(JsonPath.Index(path + ".options", i), mount.Options[i], KernelLimits.PathBytes, "a mount option", report);
+        }
+    }
+
+    /// <summary>
+    /// The container's /proc must be a procfs: the runtime itself reads it in the container
+    /// (/proc/self/fd for the exec fifo and the fds it closes), and a tmpfs there would leave a
+    /// container that dies at start with "container not running". runc refuses a /proc that is not
+    /// proc too. A bind mount is left to create, which checks that its source is a procfs
+    /// (rootless podman binds the host's /proc for --pid host).
+    /// </summary>
+    private static void CheckProcMount(string path, Mount mount, ValidationReport report)
+    {
+        if (string.IsNullOrEmpty(mount.Destination) || ContainerPath.Clean(mount.Destination) != "/proc" ||
+            mount.Type == "proc" || ContainerPath.IsBind(mount))
+        {
+            return;
+        }
+        report.Error(path + ".type", $"{JsonPath.Quote(mount.Type ?? "")} cannot be mounted on /proc: the container's /proc must be " +
+                                     "a procfs (type \"proc\") or a bind mount of one; mount this elsewhere");
+    }
+
     private static void CheckUtsNames(ContainerConfig config, NamespaceSet namespaces, ValidationReport report)
     {
         // Without its own UTS namespace the container shares the runtime's, so setting the name would
         // rename the host. runc refuses this too.
         foreach (var (field, value) in new[] { ("hostname", config.Hostname), ("domainname", config.Domainname) })
         {
+            KernelLimits.CheckLength(field, value, KernelLimits.HostNameBytes, "a " + field + " (HOST_NAME_MAX)", report);
             if (!string.IsNullOrEmpty(value) && !namespaces.Has("uts"))
             {
                 report.Error(field, $"is set but the container has no UTS namespace, so it would change the host's {field}; " +
@@ -162,6 +204,9 @@ internal static class ConfigValidator
             {
                 report.Error(path + ".path", $"{JsonPath.Quote(hook.Path)} is not absolute; hook paths must start with '/'");
             }
+            KernelLimits.CheckLength(path + ".path", hook.Path, KernelLimits.PathBytes, "a path", report);
+            ProcessRules.CheckArgumentLengths(path + ".args", hook.Args, report);
+            ProcessRules.CheckArgumentLengths(path + ".env", hook.Env, report);
             if (hook.Timeout is { } timeout && timeout <= 0)
             {
                 report.Error(path + ".timeout", $"is {timeout}; when set it must be greater than zero (seconds), or leave it out for no timeout");

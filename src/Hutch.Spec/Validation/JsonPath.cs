@@ -11,12 +11,22 @@ internal static class JsonPath
     /// <summary>A map entry; the key is quoted and escaped like a JSON string so odd keys stay on one line.</summary>
     public static string Key(string map, string key) => $"{map}[{Quote(key)}]";
 
-    /// <summary>A JSON string literal of <paramref name="value"/>: quotes, backslashes and control characters escaped.</summary>
+    /// <summary>
+    /// How much of a value a message quotes: enough to recognise it, never the whole of a
+    /// 10 MB string (an error would otherwise echo it to stderr and the log).
+    /// </summary>
+    public const int MaxQuoted = 200;
+
+    /// <summary>
+    /// A JSON string literal of <paramref name="value"/>: quotes, backslashes and control
+    /// characters escaped; past <see cref="MaxQuoted"/> characters cut, with an ellipsis and the length.
+    /// </summary>
     public static string Quote(string value)
     {
-        var text = new StringBuilder(value.Length + 2);
+        var shown = Head(value);
+        var text = new StringBuilder(shown.Length + 48);
         text.Append('"');
-        foreach (var c in value)
+        foreach (var c in shown)
         {
             switch (c)
             {
@@ -37,6 +47,31 @@ internal static class JsonPath
                     break;
             }
         }
-        return text.Append('"').ToString();
+        text.Append('"');
+        if (shown.Length < value.Length)
+        {
+            text.Append("… (cut; ").Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(" characters in all)");
+        }
+        return text.ToString();
+    }
+
+    /// <summary><paramref name="value"/> as it is up to <see cref="MaxQuoted"/> characters, else cut with an ellipsis and the length.</summary>
+    public static string Cut(string value)
+    {
+        var shown = Head(value);
+        return shown.Length == value.Length
+            ? value
+            : string.Concat(shown, "… (cut; " + value.Length.ToString(CultureInfo.InvariantCulture) + " characters in all)");
+    }
+
+    // The first MaxQuoted characters, not splitting a surrogate pair.
+    private static ReadOnlySpan<char> Head(string value)
+    {
+        if (value.Length <= MaxQuoted)
+        {
+            return value;
+        }
+        var end = char.IsHighSurrogate(value[MaxQuoted - 1]) ? MaxQuoted - 1 : MaxQuoted;
+        return value.AsSpan(0, end);
     }
 }

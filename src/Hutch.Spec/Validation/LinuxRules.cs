@@ -53,6 +53,7 @@ internal static class LinuxRules
             {
                 firstIndexOfType[ns.Type!] = i;
             }
+            KernelLimits.CheckLength(path + ".path", ns.Path, KernelLimits.PathBytes, "a path", report);
             // path: "This value MUST be an absolute path". An empty path means "create", as in runc.
             if (!string.IsNullOrEmpty(ns.Path) && !ns.Path.StartsWith('/'))
             {
@@ -104,6 +105,31 @@ internal static class LinuxRules
             {
                 // The kernel refuses a zero-length range in uid_map/gid_map (EINVAL).
                 report.Error(JsonPath.Index(listPath, i) + ".size", "is 0; a mapping must cover at least one id");
+            }
+        }
+        CheckMappingRanges(listPath, mappings, report);
+    }
+
+    /// <summary>
+    /// Each range within 0..4294967294 on both sides: the kernel refuses (EINVAL) a range that
+    /// wraps past 2^32 or covers (uid_t)-1, which is never an id.
+    /// </summary>
+    internal static void CheckMappingRanges(string listPath, List<LinuxIdMapping>? mappings, ValidationReport report)
+    {
+        for (var i = 0; mappings != null && i < mappings.Count; i++)
+        {
+            if (mappings[i] is not { Size: > 0 } m)
+            {
+                continue;
+            }
+            foreach (var (field, first) in new[] { ("containerID", m.ContainerID), ("hostID", m.HostID) })
+            {
+                var last = (long)first + m.Size - 1;
+                if (last > KernelLimits.MaxMappedId)
+                {
+                    report.Error(JsonPath.Index(listPath, i), $"maps {field} {first} to {last} (size {m.Size}); ids run from 0 to " +
+                                                              $"{KernelLimits.MaxMappedId} (4294967295 is (uid_t)-1): lower {field} or size");
+                }
             }
         }
     }
@@ -159,6 +185,26 @@ internal static class LinuxRules
             {
                 report.Error(path + ".path", $"{JsonPath.Quote(device.Path)} is not absolute; give the full path inside the container");
             }
+            else if (ContainerPath.Clean(device.Path) == "/")
+            {
+                report.Error(path + ".path", $"{JsonPath.Quote(device.Path)} is the container's root, not a file in it; give the node's path, e.g. \"/dev/fuse\"");
+            }
+            KernelLimits.CheckLength(path + ".path", device.Path, KernelLimits.PathBytes, "a path", report);
+            // mknod(2) of a FIFO takes no device number; the others must fit the kernel's dev_t.
+            if (device.Type != "p")
+            {
+                KernelLimits.CheckDeviceNumber(path + ".major", device.Major, isMajor: true, wildcard: false, report);
+                KernelLimits.CheckDeviceNumber(path + ".minor", device.Minor, isMajor: false, wildcard: false, report);
+            }
+            // chown(2) reads (uid_t)-1 as "unchanged": uid 4294967295 would leave the node owned by root.
+            if (device.Uid is { } uid && !PosixIds.InRange(uid))
+            {
+                report.Error(path + ".uid", PosixIds.OutOfRange(uid));
+            }
+            if (device.Gid is { } gid && !PosixIds.InRange(gid))
+            {
+                report.Error(path + ".gid", PosixIds.OutOfRange(gid));
+            }
             // type: REQUIRED, c, b, u or p. (major/minor are REQUIRED unless p, but the model cannot tell
             // an absent number from 0, like the spec's Go types; 0 is left to mknod.)
             if (!KnownNames.Contains(KnownNames.DeviceTypes, device.Type ?? ""))
@@ -198,6 +244,7 @@ internal static class LinuxRules
                 report.Error(JsonPath.Index(listPath, i), $"{JsonPath.Quote(paths[i] ?? "")} is not an absolute path; write it from the " +
                                                           "container's root, e.g. \"/proc/kcore\"");
             }
+            KernelLimits.CheckLength(JsonPath.Index(listPath, i), paths[i], KernelLimits.PathBytes, "a path", report);
         }
     }
 
@@ -208,6 +255,15 @@ internal static class LinuxRules
             if (string.IsNullOrWhiteSpace(key))
             {
                 report.Error(JsonPath.Key("linux.sysctl", key), "is not a sysctl name; use names like \"net.ipv4.ip_forward\"");
+                continue;
+            }
+            // The key names a file under /proc/sys: dots (or slashes, when it has any) separate its
+            // components, none of which may be empty, "." or "..", which would name another file.
+            var components = key.Contains('/', StringComparison.Ordinal) ? key.Trim('/').Split('/') : key.Split('.');
+            if (components.Any(c => c is "" or "." or ".."))
+            {
+                report.Error(JsonPath.Key("linux.sysctl", key), "is not a sysctl name: it has an empty, \".\" or \"..\" component; " +
+                                                               "use names like \"net.ipv4.ip_forward\"");
             }
         }
     }

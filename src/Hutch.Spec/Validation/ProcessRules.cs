@@ -14,6 +14,7 @@ internal static class ProcessRules
         {
             report.Error("process.cwd", $"{JsonPath.Quote(process.Cwd)} is not absolute; it must start with '/'");
         }
+        KernelLimits.CheckLength("process.cwd", process.Cwd, KernelLimits.PathBytes, "a path", report);
 
         // args: "at least one entry is REQUIRED (non-Windows)"; the first is execvp's file, which cannot be empty.
         if (process.Args is not { Count: > 0 })
@@ -24,6 +25,13 @@ internal static class ProcessRules
         {
             report.Error("process.args[0]", "is empty; it names the program to run (a path, or a name looked up in PATH)");
         }
+        else
+        {
+            KernelLimits.CheckLength("process.args[0]", process.Args[0], KernelLimits.PathBytes, "the program's path", report);
+        }
+        CheckArgumentLengths("process.args", process.Args, report);
+        CheckArgumentLengths("process.env", process.Env, report);
+        CheckConsoleSize(process.ConsoleSize, report);
 
         if (process.User == null)
         {
@@ -48,8 +56,35 @@ internal static class ProcessRules
         CheckIOPriority(process.IOPriority, report);
     }
 
+    /// <summary>Each entry within MAX_ARG_STRLEN, past which execve(2) fails with E2BIG.</summary>
+    internal static void CheckArgumentLengths(string listPath, List<string>? entries, ValidationReport report)
+    {
+        for (var i = 0; entries != null && i < entries.Count; i++)
+        {
+            KernelLimits.CheckLength(JsonPath.Index(listPath, i), entries[i], KernelLimits.ArgumentBytes,
+                "an argument or environment entry (MAX_ARG_STRLEN)", report);
+        }
+    }
+
+    private static void CheckConsoleSize(Box? size, ValidationReport report)
+    {
+        // struct winsize holds unsigned shorts: a larger size would be cut (70000 rows become 4464).
+        foreach (var (field, value) in new[] { ("height", size?.Height), ("width", size?.Width) })
+        {
+            if (value > ushort.MaxValue)
+            {
+                report.Error("process.consoleSize." + field, $"is {value}; a terminal size runs from 0 to 65535");
+            }
+        }
+    }
+
     private static void CheckUser(User user, ValidationReport report)
     {
+        // umask(2) keeps only the permission bits: 0o7777 would silently become 0o777.
+        if (user.Umask is > 0x1FF and var umask)
+        {
+            report.Error("process.user.umask", $"is {umask} (0{Convert.ToString(umask, 8)} in octal); a umask runs from 0 to 511 (0777 in octal)");
+        }
         if (!PosixIds.InRange(user.Uid))
         {
             report.Error("process.user.uid", PosixIds.OutOfRange(user.Uid));

@@ -180,7 +180,7 @@ internal sealed class ExecCommand : Command
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            (CliLog.Active ?? CliLog.StderrOnly(error, globals.Debug)).Failure(e.Message, e);
+            (CliLog.Active ?? CliLog.StderrOnly(error, globals.Debug)).Failure(FailureMessage.Of(e), e);
             return ExitCodes.ExecFailure;
         }
     }

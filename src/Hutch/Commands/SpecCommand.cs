@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Hutch.Linux;
 using Hutch.Spec;
 using SpecLinux = Hutch.Spec.Linux;
 
@@ -109,7 +110,7 @@ internal sealed class SpecCommand : Command
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"cannot write {path}: {e.Message}", e);
+            throw new CommandFailedException($"cannot write {path}: {IoErrors.Describe(e)}", e);
         }
         return ExitCodes.Success;
     }

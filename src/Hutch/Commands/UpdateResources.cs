@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hutch.Linux;
 using Hutch.Spec;
 using Microsoft.Win32.SafeHandles;
 
@@ -78,7 +79,7 @@ internal static class UpdateResources
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"--resources {file}: cannot read it: {e.Message}", e);
+            throw new CommandFailedException($"--resources {file}: cannot read it: {IoErrors.Describe(e)}", e);
         }
     }
 

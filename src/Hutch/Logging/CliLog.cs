@@ -1,3 +1,5 @@
+using Hutch.Linux;
+
 namespace Hutch.Logging;
 
 /// <summary>
@@ -58,7 +60,7 @@ internal sealed class CliLog : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CommandFailedException($"cannot open log file {path}: {e.Message} (check --log)", e);
+                throw new CommandFailedException($"cannot open log file {path}: {IoErrors.Describe(e)} (check --log)", e);
             }
         }
         return new CliLog(file, format, debug, stderr, clock ?? (() => DateTimeOffset.UtcNow));
@@ -106,7 +108,7 @@ internal sealed class CliLog : IDisposable
             }
             catch (IOException e)
             {
-                stderr.WriteLine($"hutch: cannot write to log file {file.Name}: {e.Message}");
+                stderr.WriteLine($"hutch: cannot write to log file {file.Name}: {IoErrors.Describe(e)}");
             }
         }
         else if (toStderr)

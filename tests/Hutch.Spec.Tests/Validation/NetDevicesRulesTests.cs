@@ -83,7 +83,6 @@ public class NetDevicesRulesTests
     [InlineData("eth\u00a00", "whitespace (U+00A0)")]
     [InlineData("eth/0", "'/'")]
     [InlineData("eth:0", "':'")]
-    [InlineData("eth\u00000", "a NUL character")]
     [InlineData(".", "refuses")]
     [InlineData("..", "refuses")]
     [InlineData("", "is empty")]
@@ -92,6 +91,15 @@ public class NetDevicesRulesTests
     {
         var json = "{\"hostA\": {\"name\": " + JsonPath.Quote(name) + "}}";
         SingleError(WithNetDevices(json), "linux.netDevices[\"hostA\"].name", why);
+    }
+
+    [Fact]
+    public void A_name_with_a_NUL_is_refused_at_its_name_when_decoded()
+    {
+        var ex = Assert.Throws<ConfigFormatException>(() => WithNetDevices("{\"hostA\": {\"name\": \"eth\\u00000\"}}"));
+
+        Assert.Equal("linux.netDevices[\"hostA\"].name", ex.JsonPath);
+        Assert.Contains("NUL character", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hutch.Linux;
 
 namespace Hutch.Runtime.Cgroups.Stats;
 
@@ -27,7 +28,7 @@ internal static class CgroupFiles
         catch (IOException e)
         {
             // ENODEV and friends: a removed cgroup's open file, a controller going away.
-            throw new CgroupStatsException($"read cgroup file `{path}`: {e.Message}", e);
+            throw new CgroupStatsException($"read cgroup file `{path}`: {IoErrors.Describe(e)}", e);
         }
         catch (UnauthorizedAccessException e)
         {

@@ -114,7 +114,7 @@ internal sealed class OomWatcher : IDisposable
             notify.Dispose();
             oomControl.Dispose();
             throw new CgroupStatsException(
-                $"register for OOM notifications in `{directory}` (cgroup.event_control): {e.Message}", e);
+                $"register for OOM notifications in `{directory}` (cgroup.event_control): {IoErrors.Describe(e)}", e);
         }
         catch
         {

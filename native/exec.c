@@ -70,6 +70,12 @@ int hutch_ioprio_set(int which, int who, int ioprio)
 	return syscall(SYS_ioprio_set, which, who, ioprio) < 0 ? -errno : 0;
 }
 
+int hutch_set_mempolicy(int mode, const uint64_t *nodes, uint32_t node_bits)
+{
+	unsigned long maxnode = nodes == NULL ? 0 : (unsigned long)node_bits + 1;
+	return syscall(SYS_set_mempolicy, mode, nodes, maxnode) < 0 ? -errno : 0;
+}
+
 /* Dispositions set to SIG_IGN survive execve (the .NET runtime ignores SIGPIPE); handled
  * ones are reset by execve itself, so only the ignored ones are touched: the other
  * threads keep their handlers for the microseconds left. The mask is this thread's. */

@@ -1,6 +1,6 @@
 /* The last step of the container init (DESIGN.md section 3.5): the calls C# cannot
  * make safely (variadic prctl/fcntl, syscalls glibc lacks: capget/capset,
- * sched_setattr, ioprio_set, seccomp) and the final seccomp + execve, done here with
+ * sched_setattr, ioprio_set, set_mempolicy, seccomp) and the final seccomp + execve, done here with
  * no managed code between them. Every function is hutch_-prefixed and returns >= 0
  * on success or -errno. C# decides everything; this file only executes. */
 #ifndef HUTCH_EXEC_H
@@ -38,6 +38,11 @@ int hutch_sched_setattr(int pid, const struct hutch_sched_attr *attr);
 
 /* ioprio_set(which, who, ioprio); IOPRIO_WHO_PROCESS with who 0 is the calling thread. */
 int hutch_ioprio_set(int which, int who, int ioprio);
+
+/* set_mempolicy(mode | flags, nodes, ...) of the calling thread (inherited by its children and
+ * kept across execve). `nodes` holds node_bits bits (a multiple of 64, or 0 with nodes NULL);
+ * the kernel reads one bit fewer than maxnode says, so maxnode is node_bits + 1, as libnuma. */
+int hutch_set_mempolicy(int mode, const uint64_t *nodes, uint32_t node_bits);
 
 /* ---- the final step ------------------------------------------------------
  *

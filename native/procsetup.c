@@ -60,6 +60,9 @@ int hutch_proc_setup_run(const struct hutch_proc_setup *s, int *out_step)
 	}
 	if ((s->flags & HUTCH_PROC_PERSONALITY) && personality((unsigned long)s->personality) < 0)
 		return fail_at(out_step, HUTCH_PROC_STEP_PERSONALITY, errno);
+	if ((s->flags & HUTCH_PROC_MEMPOLICY) &&
+	    (rc = hutch_set_mempolicy(s->mempolicy_mode, s->mempolicy_nodes, s->mempolicy_node_bits)) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_MEMPOLICY, -rc);
 	umask((mode_t)s->umask);
 
 	if ((rc = drop_bounding(s)) < 0)

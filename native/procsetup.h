@@ -14,10 +14,12 @@
 /* hutch_proc_setup.flags */
 #define HUTCH_PROC_NO_NEW_PRIVS 0x1u  /* prctl(PR_SET_NO_NEW_PRIVS) before seccomp and exec */
 #define HUTCH_PROC_PERSONALITY 0x2u   /* personality(personality) */
+#define HUTCH_PROC_MEMPOLICY 0x4u     /* set_mempolicy(mempolicy_mode, mempolicy_nodes, mempolicy_node_bits) */
 
 /*   child, after the sync byte:
  *   [tty_fd >= 0: setsid, TIOCSCTTY(tty_fd)]
  *   [PERSONALITY: personality]
+ *   [MEMPOLICY: set_mempolicy (linux.memoryPolicy), before the user switch as runc]
  *   umask
  *   bounding set: drop every cap <= last_cap not in `bounding`
  *   PR_SET_KEEPCAPS 1
@@ -45,8 +47,11 @@ struct hutch_proc_setup {
 	uint64_t personality;         /* with HUTCH_PROC_PERSONALITY */
 	uint32_t caps[6];             /* capset words in hutch_capset's layout */
 	int32_t last_cap;             /* the kernel's last capability (cap_last_cap) */
-	int32_t reserved;
+	int32_t mempolicy_mode;       /* with MEMPOLICY: MPOL_* | MPOL_F_* flags */
 	const struct hutch_exec_plan *exec; /* seccomp filter, caps_after, path, argv, envp */
+	const uint64_t *mempolicy_nodes; /* with MEMPOLICY: node mask of mempolicy_node_bits bits, or NULL */
+	uint32_t mempolicy_node_bits;
+	uint32_t reserved;
 };
 
 /* Steps reported as {HUTCH_STEP_PROC_SETUP, step, errno}; exec_with_filter's steps come as
@@ -64,6 +69,7 @@ struct hutch_proc_setup {
 #define HUTCH_PROC_STEP_CAPSET 11
 #define HUTCH_PROC_STEP_AMBIENT 12
 #define HUTCH_PROC_STEP_NO_NEW_PRIVS 13
+#define HUTCH_PROC_STEP_MEMPOLICY 14
 #define HUTCH_PROC_STEP_EXEC_BASE 100
 
 /* Applies the setup and execs. Returns only on failure: -errno, with *out_step set (the

@@ -128,7 +128,7 @@ internal sealed unsafe class NativePlan : IDisposable
     private static int ProcessSetupBytes(ProcessSetup? setup) => setup is null ? 0
         : sizeof(Libc.HutchProcSetup) + sizeof(Libc.HutchExecPlan)
           + Align(setup.AdditionalGids.Count * sizeof(uint)) + Align(setup.Seccomp?.Instructions.Length ?? 0)
-          + Align(6 * sizeof(uint)) + Align(Utf8Size(setup.Cwd)) + 8 * 8;
+          + Align(6 * sizeof(uint)) + Align(Utf8Size(setup.Cwd)) + (setup.MemoryPolicy?.Nodes?.Length ?? 0) * sizeof(ulong) + 8 * 8;
 
     private static int Align(int bytes) => (bytes + 7) & ~7;
 
@@ -161,6 +161,13 @@ internal sealed unsafe class NativePlan : IDisposable
             after.CopyTo(new Span<uint>(capsAfter, 6));
             AlignCursor(ref cursor);
         }
+        ulong* nodes = null;
+        if (setup.MemoryPolicy?.Nodes is { } mask)
+        {
+            nodes = (ulong*)Take(ref cursor, mask.Length * sizeof(ulong));
+            mask.CopyTo(new Span<ulong>(nodes, mask.Length));
+            AlignCursor(ref cursor);
+        }
         var cwd = PutString(ref cursor, setup.Cwd);
 
         *exec = new Libc.HutchExecPlan
@@ -176,7 +183,8 @@ internal sealed unsafe class NativePlan : IDisposable
         };
         *native = new Libc.HutchProcSetup
         {
-            Flags = (setup.NoNewPrivileges ? Libc.HUTCH_PROC_NO_NEW_PRIVS : 0) | (setup.Personality is null ? 0 : Libc.HUTCH_PROC_PERSONALITY),
+            Flags = (setup.NoNewPrivileges ? Libc.HUTCH_PROC_NO_NEW_PRIVS : 0) | (setup.Personality is null ? 0 : Libc.HUTCH_PROC_PERSONALITY)
+                    | (setup.MemoryPolicy is null ? 0 : Libc.HUTCH_PROC_MEMPOLICY),
             Uid = setup.Uid,
             Gid = setup.Gid,
             Umask = setup.Umask,
@@ -188,6 +196,9 @@ internal sealed unsafe class NativePlan : IDisposable
             Ambient = setup.Ambient.Bits,
             Personality = setup.Personality ?? 0,
             LastCap = setup.LastCapability,
+            MempolicyMode = setup.MemoryPolicy?.Mode ?? 0,
+            MempolicyNodes = (nint)nodes,
+            MempolicyNodeBits = setup.MemoryPolicy?.NodeBits ?? 0,
             Exec = (nint)exec,
         };
         for (var i = 0; i < 6; i++)

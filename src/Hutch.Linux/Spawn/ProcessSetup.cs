@@ -1,4 +1,5 @@
 using Hutch.Linux.Capabilities;
+using Hutch.Linux.Processes;
 using Hutch.Linux.Seccomp;
 
 namespace Hutch.Linux.Spawn;
@@ -6,7 +7,8 @@ namespace Hutch.Linux.Spawn;
 /// <summary>
 /// The optional last stage of a spawn (SpawnPlan.ProcessSetup, used by `hutch exec`): after the
 /// sync byte the child, already in the container's namespaces, becomes the container process in C
-/// (native/procsetup.c), in this order: the terminal (setsid, TIOCSCTTY), personality, umask, the
+/// (native/procsetup.c), in this order: the terminal (setsid, TIOCSCTTY), personality, the memory
+/// policy, umask, the
 /// bounding set, PR_SET_KEEPCAPS, chdir, setgroups, setresgid, setresuid, the cwd check
 /// (CVE-2024-21626), capset, the ambient set, no_new_privs, then signals, seccomp and execve of
 /// SpawnPlan.Path with its Argv and Envp. Every value is decided by the caller.
@@ -42,6 +44,9 @@ internal sealed class ProcessSetup
 
     /// <summary>personality(2) persona; null leaves it.</summary>
     public ulong? Personality { get; init; }
+
+    /// <summary>set_mempolicy for the process (linux.memoryPolicy); null leaves the inherited one.</summary>
+    public MemoryPolicy? MemoryPolicy { get; init; }
 
     public bool NoNewPrivileges { get; init; }
 

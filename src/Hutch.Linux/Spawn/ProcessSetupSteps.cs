@@ -29,6 +29,7 @@ internal static class ProcessSetupSteps
             Libc.HUTCH_PROC_STEP_CAPSET => ("capset", null),
             Libc.HUTCH_PROC_STEP_AMBIENT => ("set the ambient capabilities", errno == Errno.EPERM ? "an ambient capability must be permitted and inheritable" : null),
             Libc.HUTCH_PROC_STEP_NO_NEW_PRIVS => ("prctl PR_SET_NO_NEW_PRIVS", null),
+            Libc.HUTCH_PROC_STEP_MEMPOLICY => ("linux.memoryPolicy: set_mempolicy", MemoryPolicyHint(errno)),
             Libc.HUTCH_PROC_STEP_EXEC_BASE + Libc.HUTCH_EXEC_STEP_SIGNALS => ("reset the signal dispositions and mask", null),
             Libc.HUTCH_PROC_STEP_EXEC_BASE + Libc.HUTCH_EXEC_STEP_SECCOMP => ("load the seccomp filter",
                 errno == Errno.EACCES ? "without noNewPrivileges, loading a filter needs CAP_SYS_ADMIN" : null),
@@ -42,4 +43,13 @@ internal static class ProcessSetupSteps
             _ => ("step " + step.ToString(CultureInfo.InvariantCulture), null),
         };
     }
+
+    /// <summary>Why set_mempolicy may refuse a policy that passed validation.</summary>
+    public static string? MemoryPolicyHint(int errno) => errno switch
+    {
+        Errno.EINVAL => "the kernel refused this mode, flags and nodes: each node must have memory and be in the container's " +
+                        "cpuset.mems, MPOL_F_NUMA_BALANCING goes only with MPOL_BIND or MPOL_PREFERRED_MANY, or this kernel lacks the mode",
+        Errno.ENOSYS => "this kernel has no NUMA support (CONFIG_NUMA); remove linux.memoryPolicy",
+        _ => null,
+    };
 }

@@ -10,7 +10,8 @@ namespace Hutch.Runtime.Features;
 /// MUST NOT list what it does not support; a null field means "unknown"). At this commit: the six
 /// hook phases, every mount option MountOptions parses, the namespaces create can make or join
 /// (user with its id maps, time with linux.timeOffsets), every capability, seccomp (libseccomp),
-/// linux.netDevices, cgroup v1 and v2 through cgroupfs or systemd (--systemd-cgroup, rootful), rdma where the host has the controller.
+/// linux.netDevices, linux.memoryPolicy (every mode and flag), cgroup v1 and v2 through cgroupfs or systemd
+/// (--systemd-cgroup, rootful), rdma where the host has the controller.
 /// </summary>
 /// <remarks>
 /// apparmor and selinux are off (labels are ignored on hosts without
@@ -39,6 +40,8 @@ internal static class ImplementedFeatures
             Apparmor = new ApparmorFeatures { Enabled = false },
             Selinux = new SelinuxFeatures { Enabled = false },
             IntelRdt = new IntelRdtFeatures { Enabled = false },
+            // Every mode and flag is passed to set_mempolicy; a kernel that lacks one refuses it at create.
+            MemoryPolicy = new MemoryPolicyFeatures { Modes = [.. KnownNames.MemoryPolicyModes], Flags = [.. KnownNames.MemoryPolicyFlags] },
             MountExtensions = new MountExtensionsFeatures { IdMap = new IdMapFeatures { Enabled = false } },
             NetDevices = NetDevicesFeature.Create(),
         },

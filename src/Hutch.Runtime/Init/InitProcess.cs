@@ -111,6 +111,8 @@ internal static class InitProcess
                 if (plan is not null)
                 {
                     ProcessLauncher.Resolve(plan);
+                    // On this thread, the one that execs: a policy the kernel refuses fails create.
+                    ProcessLauncher.ApplyMemoryPolicy(plan);
                     if (pty is not null)
                     {
                         // Before "ready", as runc does: the init lets go of the caller's stdio now.
@@ -226,7 +228,7 @@ internal static class InitProcess
             PreserveFds = boot.PreservedFds,
             ContainerState = StateJson.ToOci(State(boot, config, ContainerStatus.Running), ContainerStatus.Running),
             ListenerSocket = listener,
-        });
+        }, config.Linux?.MemoryPolicy);
     }
 
     private static ContainerState State(InitBootstrap boot, ContainerConfig config, ContainerStatus status) => new()

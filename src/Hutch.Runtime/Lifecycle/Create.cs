@@ -12,7 +12,9 @@ using Hutch.Runtime.Cgroups.Systemd;
 using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
+using Hutch.Runtime.IntelRdt;
 using Hutch.Runtime.NetDevices;
+using Hutch.Runtime.Processes;
 using Hutch.Runtime.Rootfs;
 using Hutch.Runtime.Rootless;
 using Hutch.Runtime.State;
@@ -58,6 +60,10 @@ internal static class Create
         {
             _ = ResourcePlan.For(resources, layout);
         }
+        // A memory node this host does not have, or Intel RDT, fails here, with nothing to undo.
+        MemoryNodes.CheckExist(config.Linux?.MemoryPolicy);
+        IntelRdtSupport.Check(config.Linux?.IntelRdt);
+        SecurityLabels.CheckMountLabel(config.Linux?.MountLabel, options.Debug);
         var terminal = config.Process?.Terminal == true;
         CheckTerminal(options, configPath, terminal, detach);
         var namespaces = NamespacePlan.From(config);

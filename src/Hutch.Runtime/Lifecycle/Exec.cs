@@ -33,7 +33,7 @@ namespace Hutch.Runtime.Lifecycle;
 ///   spawn (two stages with a pid namespace) -------> setns user .. mount; close fds; wait
 ///   prlimit, oom_score_adj, sched, ioprio, cpus
 ///   the container's cgroup (ExecCgroup); console socket gets the master
-///   release ----------------------------------------> setsid/TIOCSCTTY, bounding, ids, cwd +
+///   release ----------------------------------------> setsid/TIOCSCTTY, mempolicy, bounding, ids, cwd +
 ///   <-- EOF on the error pipe: exec'd                   check, caps, nnp, seccomp, execve
 ///   pid file; --detach: return 0; else forward signals, bridge the pty, wait, return its status
 /// </code>
@@ -278,8 +278,9 @@ internal static class Exec
 
     private static ProcessPlan Plan(ExecOptions options, Hutch.Spec.Process process, ContainerConfig config)
     {
+        // linux.memoryPolicy is the container's: exec'd processes get it too (runc's setns init does).
         var plan = ProcessLauncher.Plan(process, config.Linux?.Seccomp, config.Linux?.Personality,
-            new ProcessPlanOptions { PreserveFds = options.PreserveFds, IsExec = true });
+            new ProcessPlanOptions { PreserveFds = options.PreserveFds, IsExec = true }, config.Linux?.MemoryPolicy);
         SecurityLabels.Check(plan);
         plan.Capabilities = CapabilityGrant.RestrictToHeld(plan.Capabilities, plan.Warnings);
         if (plan.SeccompListenerPath is not null)
@@ -348,6 +349,7 @@ internal static class Exec
             Ambient = caps.Ambient,
             LastCapability = caps.LastCapability,
             Personality = plan.Personality,
+            MemoryPolicy = plan.MemoryPolicy?.Policy,
             NoNewPrivileges = plan.NoNewPrivileges,
             Seccomp = plan.SeccompProgram,
             CapabilitiesAfterSeccomp = after,

@@ -22,7 +22,8 @@ namespace Hutch.Runtime.Processes;
 ///   ProcessLauncher.Exec(plan);      // never returns on success
 /// </code>
 /// Exec applies, on the calling thread, which then execs (per-thread state is inherited by
-/// the new image): rlimits, oom_score_adj, personality, scheduler, I/O priority, execCPUAffinity
+/// the new image): rlimits, oom_score_adj, personality, scheduler, I/O priority, the memory policy
+/// (unless <see cref="ApplyMemoryPolicy"/> set it already), execCPUAffinity
 /// (exec'd processes only), umask, fds past stdio and the preserved ones close-on-exec, the
 /// bounding set, PR_SET_KEEPCAPS, chdir (tried while privileged, retried as the user),
 /// setgroups, setresgid, setresuid, the cwd check (CVE-2024-21626), capset, ambient caps,
@@ -35,10 +36,10 @@ internal static class ProcessLauncher
 {
     /// <summary>Parses everything; throws <see cref="ProcessSetupException"/> naming the JSON path of a bad value.</summary>
     public static ProcessPlan Plan(SpecProcess process, LinuxSeccomp? seccomp = null, LinuxPersonality? personality = null,
-        ProcessPlanOptions? options = null)
+        ProcessPlanOptions? options = null, LinuxMemoryPolicy? memoryPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(process);
-        return ProcessPlanner.Plan(process, seccomp, personality, options);
+        return ProcessPlanner.Plan(process, seccomp, personality, options, memoryPolicy);
     }
 
     /// <summary>
@@ -51,7 +52,7 @@ internal static class ProcessLauncher
         var config = ConfigJson.Load(configPath);
         var process = config.Process ??
                       throw new ProcessSetupException("plan", $"{configPath}: process: is not set, so there is no process to start; add a process object");
-        return Plan(process, config.Linux?.Seccomp, config.Linux?.Personality, options);
+        return Plan(process, config.Linux?.Seccomp, config.Linux?.Personality, options, config.Linux?.MemoryPolicy);
     }
 
     /// <summary>
@@ -94,6 +95,20 @@ internal static class ProcessLauncher
             {
                 plan.Notes.Add($"seccomp: syscall \"{name}\" is unknown to libseccomp on this system; its rule is skipped");
             }
+        }
+    }
+
+    /// <summary>
+    /// Sets linux.memoryPolicy on the calling thread, which must be the one that will exec (the
+    /// policy is per thread; execve keeps it). The init calls this at create, before "ready", so a
+    /// policy the kernel refuses fails `create`, as runc; Exec applies it if nobody did.
+    /// </summary>
+    public static void ApplyMemoryPolicy(ProcessPlan plan)
+    {
+        if (plan.MemoryPolicy is { } policy && !plan.MemoryPolicyApplied)
+        {
+            ProcessSteps.SetMemoryPolicy(policy);
+            plan.MemoryPolicyApplied = true;
         }
     }
 
@@ -155,6 +170,7 @@ internal static class ProcessLauncher
         {
             ProcessSteps.SetIoPriority(ioprio);
         }
+        ApplyMemoryPolicy(plan);
         if (plan.CpuAffinity is { } mask)
         {
             ProcessSteps.SetCpuAffinity(mask);

@@ -1,5 +1,6 @@
 using Hutch.Linux.Capabilities;
 using Hutch.Linux.Interop;
+using Hutch.Linux.Processes;
 using Hutch.Linux.Seccomp;
 
 namespace Hutch.Runtime.Processes;
@@ -45,6 +46,12 @@ internal sealed class ProcessPlan
     /// <summary>CPU mask words (execCPUAffinity.final, for exec'd processes only).</summary>
     public ulong[]? CpuAffinity { get; init; }
 
+    /// <summary>linux.memoryPolicy as set_mempolicy takes it; null leaves the inherited policy.</summary>
+    public PlannedMemoryPolicy? MemoryPolicy { get; init; }
+
+    /// <summary>Set once the memory policy is on the thread that will exec (the init sets it at create).</summary>
+    public bool MemoryPolicyApplied { get; internal set; }
+
     public bool NoNewPrivileges { get; init; }
 
     public SeccompFilter? Seccomp { get; init; }
@@ -83,3 +90,6 @@ internal sealed record PlannedCapabilities(
 
 /// <summary>One rlimit: the name as the config wrote it and the resource number.</summary>
 internal sealed record PlannedRlimit(string Name, int Resource, ulong Soft, ulong Hard);
+
+/// <summary>linux.memoryPolicy: the policy and, for messages, the config's words for it.</summary>
+internal sealed record PlannedMemoryPolicy(MemoryPolicy Policy, string Description);

@@ -1,5 +1,6 @@
 using Hutch.Linux.Capabilities;
 using Hutch.Linux.Interop;
+using Hutch.Linux.Processes;
 using Hutch.Linux.Seccomp;
 using Hutch.Spec;
 using SpecProcess = Hutch.Spec.Process;
@@ -15,7 +16,8 @@ internal static class ProcessPlanner
 {
     private const int IoprioClassShift = 13;
 
-    public static ProcessPlan Plan(SpecProcess process, LinuxSeccomp? seccomp, LinuxPersonality? personality, ProcessPlanOptions? options)
+    public static ProcessPlan Plan(SpecProcess process, LinuxSeccomp? seccomp, LinuxPersonality? personality, ProcessPlanOptions? options,
+        LinuxMemoryPolicy? memoryPolicy = null)
     {
         options ??= new ProcessPlanOptions();
         if (process.Args is not { Count: > 0 } || string.IsNullOrEmpty(process.Args[0]))
@@ -71,6 +73,7 @@ internal static class ProcessPlanner
             Scheduler = process.Scheduler is null ? null : PlanScheduler(process.Scheduler),
             IoPriority = process.IOPriority is null ? null : PlanIoPriority(process.IOPriority),
             CpuAffinity = affinity,
+            MemoryPolicy = memoryPolicy is null ? null : PlanMemoryPolicy(memoryPolicy),
             NoNewPrivileges = process.NoNewPrivileges == true,
             Seccomp = filter,
             SeccompListenerPath = filter?.UsesNotify == true ? seccomp!.ListenerPath : null,
@@ -216,6 +219,48 @@ internal static class ProcessPlanner
             throw Error("ioPriority", "process.ioPriority.priority", $"is {ioPriority.Priority}; the kernel takes 0 (highest) to 7");
         }
         return (ioClass << IoprioClassShift) | ioPriority.Priority;
+    }
+
+    /// <summary>linux.memoryPolicy to set_mempolicy's numbers: the mode OR'ed with its flags, the nodes as a mask.</summary>
+    public static PlannedMemoryPolicy PlanMemoryPolicy(LinuxMemoryPolicy policy)
+    {
+        const string path = "linux.memoryPolicy";
+        var mode = policy.Mode switch
+        {
+            "MPOL_DEFAULT" => Libc.MPOL_DEFAULT,
+            "MPOL_PREFERRED" => Libc.MPOL_PREFERRED,
+            "MPOL_BIND" => Libc.MPOL_BIND,
+            "MPOL_INTERLEAVE" => Libc.MPOL_INTERLEAVE,
+            "MPOL_LOCAL" => Libc.MPOL_LOCAL,
+            "MPOL_PREFERRED_MANY" => Libc.MPOL_PREFERRED_MANY,
+            "MPOL_WEIGHTED_INTERLEAVE" => Libc.MPOL_WEIGHTED_INTERLEAVE,
+            _ => throw Error("memory policy", path + ".mode", $"\"{policy.Mode}\" is not a memory policy mode (MPOL_BIND, MPOL_INTERLEAVE, ...)"),
+        };
+        for (var i = 0; policy.Flags != null && i < policy.Flags.Count; i++)
+        {
+            mode |= policy.Flags[i] switch
+            {
+                "MPOL_F_NUMA_BALANCING" => Libc.MPOL_F_NUMA_BALANCING,
+                "MPOL_F_RELATIVE_NODES" => Libc.MPOL_F_RELATIVE_NODES,
+                "MPOL_F_STATIC_NODES" => Libc.MPOL_F_STATIC_NODES,
+                _ => throw Error("memory policy", $"{path}.flags[{i}]", $"\"{policy.Flags[i]}\" is not a memory policy flag"),
+            };
+        }
+        ulong[]? nodes = null;
+        if (policy.Nodes is { Length: > 0 } list)
+        {
+            try
+            {
+                nodes = CpuList.Parse(list, "memory node", MemoryNodes.MaxNodes);
+            }
+            catch (FormatException e)
+            {
+                throw Error("memory policy", path + ".nodes", e.Message);
+            }
+        }
+        var flags = policy.Flags is { Count: > 0 } f ? " flags " + string.Join("|", f) : "";
+        var nodesText = nodes is null ? "" : $" nodes \"{policy.Nodes}\"";
+        return new PlannedMemoryPolicy(new MemoryPolicy(mode, nodes), policy.Mode + nodesText + flags);
     }
 
     private static ulong[] ParseCpus(string list, string path)

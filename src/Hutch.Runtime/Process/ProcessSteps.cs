@@ -5,6 +5,7 @@ using Hutch.Linux.Capabilities;
 using Hutch.Linux.Interop;
 using Hutch.Linux.Mounts;
 using Hutch.Linux.Paths;
+using Hutch.Linux.Spawn;
 
 namespace Hutch.Runtime.Processes;
 
@@ -98,6 +99,15 @@ internal static class ProcessSteps
         if (rc < 0)
         {
             throw Fail("io priority", $"ioprio_set class {ioprio >> 13} priority {ioprio & 7}", -rc);
+        }
+    }
+
+    public static void SetMemoryPolicy(PlannedMemoryPolicy policy)
+    {
+        var rc = policy.Policy.ApplyToCallingThread();
+        if (rc < 0)
+        {
+            throw Fail("memory policy", $"linux.memoryPolicy: set_mempolicy {policy.Description}", -rc, ProcessSetupSteps.MemoryPolicyHint(-rc));
         }
     }
 

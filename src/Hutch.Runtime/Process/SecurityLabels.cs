@@ -1,7 +1,7 @@
 namespace Hutch.Runtime.Processes;
 
 /// <summary>
-/// process.apparmorProfile and process.selinuxLabel. hutch does not apply LSM labels yet: when
+/// process.apparmorProfile, process.selinuxLabel and linux.mountLabel. hutch does not apply LSM labels yet: when
 /// the LSM is not enabled on the host the label is ignored, as crun does (a note at debug
 /// level); when it is enabled, that is an error rather than a container silently running
 /// without the confinement it asked for.
@@ -37,6 +37,23 @@ internal static class SecurityLabels
             }
             plan.Notes.Add($"process.selinuxLabel \"{plan.SelinuxLabel}\" ignored: SELinux is not enabled on this host");
         }
+    }
+
+    /// <summary>linux.mountLabel (the SELinux context of the container's mounts): refused where SELinux is enabled, else noted.</summary>
+    public static void CheckMountLabel(string? label, Action<string>? note) => CheckMountLabel(label, SelinuxEnabled(), note);
+
+    internal static void CheckMountLabel(string? label, bool selinuxEnabled, Action<string>? note)
+    {
+        if (string.IsNullOrEmpty(label))
+        {
+            return;
+        }
+        if (selinuxEnabled)
+        {
+            throw new ProcessSetupException("selinux",
+                $"linux.mountLabel \"{label}\": SELinux is enabled on this host and hutch cannot label mounts yet; remove mountLabel or use runc/crun");
+        }
+        note?.Invoke($"linux.mountLabel \"{label}\" ignored: SELinux is not enabled on this host");
     }
 
     private static string? ReadTrimmed(string path)

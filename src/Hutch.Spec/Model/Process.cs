@@ -61,6 +61,9 @@ internal sealed class User
     public uint? Umask { get; set; }
 
     public List<uint>? AdditionalGids { get; set; }
+
+    /// <summary>Windows only (config.md, "Windows User"): read so that create can warn it is not used.</summary>
+    public string? Username { get; set; }
 }
 
 /// <summary>Capability sets; each holds names like "CAP_KILL".</summary>

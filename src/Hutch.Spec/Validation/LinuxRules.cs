@@ -281,8 +281,9 @@ internal static class LinuxRules
         }
         if (personality.Flags is { Count: > 0 })
         {
-            // "Currently no flag values are supported." runc warns and ignores them.
-            report.Warning("linux.personality.flags", "no personality flags are supported; they are ignored");
+            // "Currently no flag values are supported." runc warns and ignores them; hutch refuses (the init's plan
+            // did already), so that no flag someone relies on is dropped unseen.
+            report.Error("linux.personality.flags", "no personality flag is supported (the runtime-spec defines none yet); remove flags");
         }
     }
 
@@ -308,6 +309,11 @@ internal static class LinuxRules
         else if (!hasNodes && policy.Mode is "MPOL_BIND" or "MPOL_INTERLEAVE" or "MPOL_WEIGHTED_INTERLEAVE" or "MPOL_PREFERRED_MANY")
         {
             report.Error(path + ".nodes", $"is required with {policy.Mode}; list at least one memory node, e.g. \"0\" or \"0-1\"");
+        }
+        if (policy.Flags is { } flags && flags.Contains("MPOL_F_STATIC_NODES") && flags.Contains("MPOL_F_RELATIVE_NODES"))
+        {
+            // set_mempolicy(2): EINVAL for both.
+            report.Error(path + ".flags", "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other; keep one");
         }
         for (var i = 0; policy.Flags != null && i < policy.Flags.Count; i++)
         {

@@ -54,6 +54,16 @@ internal static class ProcessRules
 
         CheckScheduler(process.Scheduler, report);
         CheckIOPriority(process.IOPriority, report);
+
+        // Windows-only fields (config.md): a Linux runtime has no use for them; say so rather than drop them unseen.
+        if (!string.IsNullOrEmpty(process.CommandLine))
+        {
+            report.Warning("process.commandLine", "is for Windows only and is ignored; process.args is what runs");
+        }
+        if (!string.IsNullOrEmpty(process.User?.Username))
+        {
+            report.Warning("process.user.username", "is for Windows only and is ignored; the process runs as process.user.uid and gid");
+        }
     }
 
     /// <summary>Each entry within MAX_ARG_STRLEN, past which execve(2) fails with E2BIG.</summary>

@@ -244,6 +244,20 @@ public sealed class ProcessPlannerTests
     }
 
     [Fact]
+    public void The_mount_label_is_ignored_with_a_note_when_selinux_is_off_and_refused_when_on()
+    {
+        var notes = new List<string>();
+        const string label = "system_u:object_r:container_file_t:s0";
+
+        SecurityLabels.CheckMountLabel(label, selinuxEnabled: false, notes.Add);
+        var e = Assert.Throws<ProcessSetupException>(() => SecurityLabels.CheckMountLabel(label, selinuxEnabled: true, notes.Add));
+
+        Assert.Equal($"linux.mountLabel \"{label}\" ignored: SELinux is not enabled on this host", Assert.Single(notes));
+        Assert.Contains("linux.mountLabel", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SELinux is enabled on this host and hutch cannot label mounts yet", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void This_host_has_neither_apparmor_nor_selinux()
     {
         // The VM's premise (issue 3): labels are ignored here; if this fails, the launcher refuses labelled configs.

@@ -9,7 +9,7 @@ internal static class FullConfig
             "process": {
                 "terminal": true,
                 "consoleSize": { "height": 25, "width": 80 },
-                "user": { "uid": 1, "gid": 2, "umask": 18, "additionalGids": [5, 6] },
+                "user": { "uid": 1, "gid": 2, "umask": 18, "additionalGids": [5, 6], "username": "ContainerUser" },
                 "args": ["sh", "-c", "true"],
                 "commandLine": "cmd.exe /c echo",
                 "env": ["PATH=/bin", "TERM=xterm"],

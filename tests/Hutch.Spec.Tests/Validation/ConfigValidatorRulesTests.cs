@@ -175,6 +175,7 @@ public class ConfigValidatorRulesTests
         { "notify without listener", c => Seccomp(c).Syscalls![0].Action = "SCMP_ACT_NOTIFY", "linux.seccomp.listenerPath", "SCMP_ACT_NOTIFY" },
 
         // personality, memory policy, intelRdt
+        { "personality flags", c => L(c).Personality = new LinuxPersonality { Domain = "LINUX", Flags = ["X"] }, "linux.personality.flags", "no personality flag is supported" },
         { "personality LINUX64", c => L(c).Personality = new LinuxPersonality { Domain = "LINUX64" }, "linux.personality.domain", "\"LINUX\" or \"LINUX32\"" },
         { "unknown memory policy mode", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_SPREAD" }, "linux.memoryPolicy.mode", "is not a memory policy mode" },
         { "MPOL_BIND without nodes", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_BIND" }, "linux.memoryPolicy.nodes", "is required with MPOL_BIND" },
@@ -183,6 +184,11 @@ public class ConfigValidatorRulesTests
             "unknown memory policy flag",
             c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_INTERLEAVE", Nodes = "0-1", Flags = ["MPOL_F_STATIC_NODES", "MPOL_F_FAST"] },
             "linux.memoryPolicy.flags[1]", "is not a memory policy flag"
+        },
+        {
+            "static and relative nodes together",
+            c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_BIND", Nodes = "0", Flags = ["MPOL_F_STATIC_NODES", "MPOL_F_RELATIVE_NODES"] },
+            "linux.memoryPolicy.flags", "exclude each other"
         },
         { "closID with a slash", c => L(c).IntelRdt = new LinuxIntelRdt { ClosID = "a/b" }, "linux.intelRdt.closID", "cannot name a resctrl group" },
         { "closID ..", c => L(c).IntelRdt = new LinuxIntelRdt { ClosID = ".." }, "linux.intelRdt.closID", "cannot name a resctrl group" },
@@ -247,10 +253,9 @@ public class ConfigValidatorRulesTests
         { "seccomp notify with a listener", c => { Seccomp(c).Syscalls![0].Action = "SCMP_ACT_NOTIFY"; Seccomp(c).ListenerPath = "/run/agent.sock"; Seccomp(c).ListenerMetadata = "m"; } },
         { "seccomp trace with errno", c => { Seccomp(c).Syscalls![0].Action = "SCMP_ACT_TRACE"; Seccomp(c).Syscalls![0].ErrnoRet = 1; } },
         { "personality LINUX32", c => L(c).Personality = new LinuxPersonality { Domain = "LINUX32" } },
-        { "personality flags (warned only)", c => L(c).Personality = new LinuxPersonality { Domain = "LINUX", Flags = ["X"] } },
         { "MPOL_PREFERRED without nodes", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_PREFERRED" } },
         { "MPOL_LOCAL", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_LOCAL", Flags = [] } },
-        { "MPOL_WEIGHTED_INTERLEAVE with flags", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_WEIGHTED_INTERLEAVE", Nodes = "0,2-3", Flags = [.. KnownNames.MemoryPolicyFlags] } },
+        { "MPOL_WEIGHTED_INTERLEAVE with flags", c => L(c).MemoryPolicy = new LinuxMemoryPolicy { Mode = "MPOL_WEIGHTED_INTERLEAVE", Nodes = "0,2-3", Flags = ["MPOL_F_NUMA_BALANCING", "MPOL_F_STATIC_NODES"] } },
         { "closID / (default group)", c => L(c).IntelRdt = new LinuxIntelRdt { ClosID = "/", MemBwSchema = "MB:0=20", Schemata = ["L3:0=7f0"] } },
         { "pids limit -1 and 0", c => L(c).Resources!.Pids = new LinuxPids { Limit = -1 } },
         { "device rule with every letter", c => L(c).Resources!.Devices = [new LinuxDeviceCgroup { Allow = true, Type = "b", Access = "mwr" }, new LinuxDeviceCgroup { Type = "a", Access = "" }] },
@@ -288,6 +293,28 @@ public class ConfigValidatorRulesTests
         var warning = Assert.Single(report.Warnings);
         Assert.Equal("mounts[3].destination", warning.Path);
         Assert.Contains("taken as \"/dev/shm\"", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("process.commandLine", "process.args is what runs")]
+    [InlineData("process.user.username", "the process runs as process.user.uid and gid")]
+    public void Windows_only_process_fields_are_warned_about(string path, string fragment)
+    {
+        var report = ConfigValidator.Check(Default(c =>
+        {
+            if (path == "process.commandLine")
+            {
+                P(c).CommandLine = "cmd /c dir";
+            }
+            else
+            {
+                P(c).User.Username = "ContainerUser";
+            }
+        }));
+        Assert.Empty(report.Errors);
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal(path, warning.Path);
+        Assert.Contains("is for Windows only and is ignored; " + fragment, warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

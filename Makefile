@@ -6,7 +6,8 @@ RID ?= linux-x64
 COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # Packages the tests and the demo use (podman and containerd drive hutch in the client tests;
 # runc runs beside hutch in the rootless tests; uidmap gives rootless podman newuidmap;
-# qemu, mmdebstrap and e2fsprogs build and boot the cgroup v2 guest), and those the bench adds;
+# qemu, mmdebstrap and e2fsprogs build and boot the cgroup v2 guest; mmdebstrap also the systemd
+# node's rootfs), and those the bench adds;
 # installed only when one is missing.
 APT_PACKAGES := busybox-static iproute2 jq libseccomp2 python3 podman containerd runc uidmap \
 	qemu-system-x86 mmdebstrap e2fsprogs

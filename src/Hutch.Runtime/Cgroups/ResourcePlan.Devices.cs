@@ -26,6 +26,29 @@ internal static partial class ResourcePlan
         new(true, DeviceKind.Char, 10, 200, DeviceAccess.All), // /dev/net/tun (runc kept it for compatibility)
     ];
 
+    /// <summary>
+    /// The effect of the config's rules then runc's default ones, applied from deny-all (the systemd
+    /// driver's DevicePolicy and DeviceAllow come from it). Throws CgroupResourceException.
+    /// </summary>
+    internal static DeviceFilterRuleSet DeviceRules(List<LinuxDeviceCgroup>? devices)
+    {
+        const string path = Root + ".devices";
+        var rules = new List<DeviceFilterRule>();
+        for (var i = 0; devices != null && i < devices.Count; i++)
+        {
+            rules.Add(ToRule(devices[i], JsonPath.Index(path, i)));
+        }
+        rules.AddRange(DefaultAllowedDevices);
+        try
+        {
+            return DeviceFilterRuleSet.Build(rules);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CgroupResourceException(path, e.Message);
+        }
+    }
+
     /// <summary>The config's rules then runc's defaults, applied from deny-all; null on update without devices.</summary>
     private static DeviceFilterRuleSet? PlanDevices(Planner plan, List<LinuxDeviceCgroup>? devices, bool update)
     {

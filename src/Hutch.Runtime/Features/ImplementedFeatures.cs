@@ -10,11 +10,11 @@ namespace Hutch.Runtime.Features;
 /// MUST NOT list what it does not support; a null field means "unknown"). At this commit: the six
 /// hook phases, every mount option MountOptions parses, the namespaces create can make or join
 /// (user with its id maps, time with linux.timeOffsets), every capability, seccomp (libseccomp),
-/// linux.netDevices, linux.memoryPolicy (every mode and flag), cgroup v1 and v2 through cgroupfs
-/// (rdma where the host has the controller).
+/// linux.netDevices, linux.memoryPolicy (every mode and flag), cgroup v1 and v2 through cgroupfs or systemd
+/// (--systemd-cgroup, rootful), rdma where the host has the controller.
 /// </summary>
 /// <remarks>
-/// The systemd cgroup driver is off (refused); apparmor and selinux are off (labels are ignored on hosts without
+/// apparmor and selinux are off (labels are ignored on hosts without
 /// the LSM); intelRdt and idmap mounts are off.
 /// </remarks>
 internal static class ImplementedFeatures
@@ -35,7 +35,7 @@ internal static class ImplementedFeatures
         {
             Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. CapabilityNames.All],
-            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = true },
             Seccomp = new SeccompFeatures { Enabled = true },
             Apparmor = new ApparmorFeatures { Enabled = false },
             Selinux = new SelinuxFeatures { Enabled = false },

@@ -8,6 +8,7 @@ using Hutch.Linux.Processes;
 using Hutch.Linux.Spawn;
 using Hutch.Linux.Terminal;
 using Hutch.Runtime.Cgroups;
+using Hutch.Runtime.Cgroups.Systemd;
 using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.Init;
@@ -73,18 +74,26 @@ internal static class Create
         var listenFds = ListenFds();
         var preserved = (listenFds ?? 0) + options.PreserveFds;
 
+        // Before the id is claimed: a bad systemd cgroupsPath or an unreachable systemd leaves nothing behind.
+        using var scope = options.SystemdCgroup ? SystemdScope.Prepare(config, options.Id, layout, options.Rootless, options.Warn) : null;
+        if (scope is not null)
+        {
+            options.Debug?.Invoke($"systemd cgroup driver: unit {scope.Unit.Name} in {scope.Unit.Slice}, cgroup {scope.CgroupPath}: {string.Join(", ", scope.Properties)}");
+        }
+
         // Before the id is claimed: a missing console socket leaves nothing behind.
         var (consoleRuntimeEnd, consoleInitEnd) = OpenConsoleSocket(options, terminal, detach);
         using (consoleRuntimeEnd)
         using (consoleInitEnd)
         {
-            return Run(options, config, configBytes, configPath, bundle, namespaces, layout, listenFds, preserved,
+            return Run(options, config, configBytes, configPath, bundle, namespaces, layout, scope, listenFds, preserved,
                 consoleRuntimeEnd, consoleInitEnd, out terminalMaster);
         }
     }
 
     private static CreatedContainer Run(CreateOptions options, ContainerConfig config, byte[] configBytes, string configPath, string bundle,
-        NamespacePlan namespaces, CgroupLayout layout, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd, out SafeFd? terminalMaster)
+        NamespacePlan namespaces, CgroupLayout layout, SystemdScope? scope, int? listenFds, int preserved, SafeFd? consoleRuntimeEnd, SafeFd? consoleInitEnd,
+        out SafeFd? terminalMaster)
     {
         terminalMaster = null;
         var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
@@ -115,19 +124,37 @@ internal static class Create
             var fifoInInit = fifo;
             directory.WriteConfigCopy(configBytes);
 
-            // Limits first, then the init: it never runs a moment unlimited, and it joins the
-            // cgroup by itself as it is born (CgroupPlacement). Always applied: without
+            // cgroupfs: limits first, then the init: it never runs a moment unlimited, and it joins
+            // the cgroup by itself as it is born (CgroupPlacement). Always applied: without
             // linux.resources the default device rules still hold (runc). Rootless, there may
-            // be no cgroup at all (ContainerCgroup.Create says when).
-            var cgroupPath = ContainerCgroup.PathFor(config, options.Id);
-            var cgroupDirectories = Cgroup.DirectoriesFor(layout, cgroupPath);
-            transaction.Record(new CgroupIntentEntry { Directories = cgroupDirectories, Missing = Cgroup.Missing(layout, cgroupDirectories) });
-            var cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
-            transaction.Record(new CgroupMadeEntry
+            // be no cgroup at all (ContainerCgroup.Create says when). systemd: the unit is
+            // started with the init's pid below, while the init is held before its exec; its
+            // journal entry comes first, so that its undo runs after the init's (a scope is
+            // stopped once it is empty, never while systemd would have to wait out a SIGTERM).
+            Cgroup? cgroup = null;
+            if (scope is null)
             {
-                Directories = cgroup is null ? [] : new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
-                Made = cgroup is null ? [] : [.. cgroup.Made],
-            });
+                var cgroupPath = ContainerCgroup.PathFor(config, options.Id);
+                var cgroupDirectories = Cgroup.DirectoriesFor(layout, cgroupPath);
+                transaction.Record(new CgroupIntentEntry { Directories = cgroupDirectories, Missing = Cgroup.Missing(layout, cgroupDirectories) });
+                cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
+                transaction.Record(new CgroupMadeEntry
+                {
+                    Directories = cgroup is null ? [] : new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
+                    Made = cgroup is null ? [] : [.. cgroup.Made],
+                });
+            }
+            else
+            {
+                var unitDirectories = Cgroup.DirectoriesFor(layout, scope.CgroupPath);
+                transaction.Record(new SystemdUnitEntry
+                {
+                    Unit = scope.Unit.Name,
+                    UserManager = scope.UserManager,
+                    Directories = unitDirectories,
+                    Missing = Cgroup.Missing(layout, unitDirectories),
+                });
+            }
             CrashPoint.Reach("cgroup-made");
             using var placement = cgroup?.OpenPlacement();
 
@@ -196,6 +223,11 @@ internal static class Create
                 // Only the init holds its console socket now: an init that dies shows as EOF, not a hang.
                 consoleInitEnd?.Dispose();
 
+                if (scope is not null)
+                {
+                    // systemd moves the held init into the new unit; the limits are in place before it runs anything.
+                    cgroup = scope.Start(init.Pid);
+                }
                 if (namespaces.New.Contains(NamespaceKind.User))
                 {
                     var uids = Entries(config.Linux?.UidMappings);
@@ -238,6 +270,8 @@ internal static class Create
                 OwnsNetworkNamespace = namespaces.New.Contains(NamespaceKind.Network),
                 OwnsPidNamespace = namespaces.New.Contains(NamespaceKind.Pid),
                 Cgroup = cgroup is null ? [] : new Dictionary<string, string>(cgroup.Directories, StringComparer.Ordinal),
+                SystemdUnit = scope?.Unit.Name,
+                SystemdUserManager = scope?.UserManager == true,
             };
 
             channel.Send(new InitBootstrap

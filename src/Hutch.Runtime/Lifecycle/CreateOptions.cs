@@ -29,6 +29,9 @@ internal sealed record CreateOptions
     /// <summary>--preserve-fds N: the caller's fds 3 .. 3+N-1 (after LISTEN_FDS ones) reach the process.</summary>
     public int PreserveFds { get; init; }
 
+    /// <summary>--systemd-cgroup: the container's cgroup is a systemd unit (Cgroups/Systemd/SystemdScope.cs).</summary>
+    public bool SystemdCgroup { get; init; }
+
     /// <summary>Where warnings go (validation warnings, debug notes); null: dropped.</summary>
     public Action<string>? Warn { get; init; }
 

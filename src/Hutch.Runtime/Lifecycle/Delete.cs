@@ -2,6 +2,7 @@ using System.Text;
 using Hutch.Linux.Cgroups;
 using Hutch.Linux.Interop;
 using Hutch.Runtime.Cgroups;
+using Hutch.Runtime.Cgroups.Systemd;
 using Hutch.Runtime.Hooks;
 using Hutch.Runtime.State;
 using Hutch.Runtime.Transactions;
@@ -13,8 +14,9 @@ namespace Hutch.Runtime.Lifecycle;
 /// `delete [--force] ID` (runtime.md "Delete"): a container that is not stopped is an error and
 /// stays as it was, unless --force, which SIGKILLs the init and waits for it. Then poststop
 /// hooks (a failure only warns) and the state directory goes. --force on an unknown id succeeds.
-/// The container's cgroup is emptied (SIGKILL) and removed. A container whose create never
-/// committed (killed: no state.json, a journal) is undone by replaying the create's journal.
+/// The container's cgroup is emptied (SIGKILL) and removed (its systemd unit stopped, under
+/// --systemd-cgroup). A container whose create never committed (killed: no state.json, a
+/// journal) is undone by replaying the create's journal.
 /// Network devices are never touched: a network namespace hutch created ends with the init and
 /// takes the devices in it along (virtual ones are destroyed, physical ones return to the host).
 /// </summary>
@@ -94,7 +96,7 @@ internal static class Delete
             }
             if (cgroup is not null)
             {
-                RemoveCgroup(state, cgroup);
+                RemoveCgroup(state, cgroup, warn);
             }
 
             var hooks = LoadHooks(directory, warn);
@@ -141,7 +143,7 @@ internal static class Delete
     /// cgroup is not the container's to kill. A failure keeps the state, so that a second delete
     /// can finish the job.
     /// </summary>
-    private static void RemoveCgroup(ContainerState state, Cgroup cgroup)
+    private static void RemoveCgroup(ContainerState state, Cgroup cgroup, Action<string>? warn)
     {
         try
         {
@@ -149,9 +151,15 @@ internal static class Delete
             {
                 cgroup.Signal(Libc.SIGKILL); // thaws a paused cgroup too
             }
+            // The systemd driver's unit: stopping it removes the directories systemd made (a scope
+            // whose last process ended is gone already); the others are removed next.
+            if (state.SystemdUnit is { } unit && SystemdScope.StopUnit(unit, state.SystemdUserManager) is { } warning)
+            {
+                warn?.Invoke(warning);
+            }
             cgroup.Remove();
         }
-        catch (CgroupException e)
+        catch (Exception e) when (e is CgroupException or SystemdException)
         {
             throw new LifecycleException($"cannot delete container {state.Id}: {e.Message}", e);
         }

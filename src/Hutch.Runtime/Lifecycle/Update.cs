@@ -1,5 +1,6 @@
 using Hutch.Linux.Cgroups;
 using Hutch.Runtime.Cgroups;
+using Hutch.Runtime.Cgroups.Systemd;
 using Hutch.Runtime.State;
 using Hutch.Spec;
 
@@ -8,12 +9,12 @@ namespace Hutch.Runtime.Lifecycle;
 /// <summary>
 /// `update ID`: merges the given resources into the container's (ResourcesMerge), writes them to
 /// its cgroup, and records them in the config.json kept in the state directory, so that the next
-/// update merges into what is in force. A value the cgroup refuses fails the update; what was
+/// update merges into what is in force. Under --systemd-cgroup the unit's properties are set first. A value the cgroup refuses fails the update; what was
 /// written before it stays (the kernel has no transaction), and the record is left unchanged.
 /// </summary>
 internal static class Update
 {
-    public static void Run(string root, string id, LinuxResources update)
+    public static void Run(string root, string id, LinuxResources update, Action<string>? warn = null)
     {
         // The rules create applies to linux.resources (ranges, device numbers), before anything is locked.
         var report = new ValidationReport();
@@ -38,9 +39,14 @@ internal static class Update
         var merged = ResourcesMerge.Apply(linux.Resources, update);
         try
         {
+            if (state.SystemdUnit is { } unit)
+            {
+                // As runc: the unit's properties from all the resources, then the files.
+                SystemdScope.Update(unit, state.SystemdUserManager, cgroup, merged, warn);
+            }
             CgroupResources.Apply(cgroup, WithoutDevices(merged), update: true);
         }
-        catch (Exception e) when (e is CgroupException or CgroupResourceException)
+        catch (Exception e) when (e is CgroupException or CgroupResourceException or SystemdException)
         {
             throw new LifecycleException($"cannot update container {id}: {e.Message}", e);
         }

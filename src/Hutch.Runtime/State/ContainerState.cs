@@ -72,4 +72,13 @@ internal sealed class ContainerState
     /// as <c>Cgroup.Directories</c> gave them at create; null when it has none (an older state).
     /// </summary>
     public Dictionary<string, string>? Cgroup { get; set; }
+
+    /// <summary>
+    /// The systemd unit that is the container's cgroup (`--systemd-cgroup`: "runc-ID.scope"), stopped
+    /// by `delete`; null under the cgroupfs driver.
+    /// </summary>
+    public string? SystemdUnit { get; set; }
+
+    /// <summary>The unit belongs to the user's systemd (a rootless container), not the system's.</summary>
+    public bool SystemdUserManager { get; set; }
 }

@@ -11,6 +11,7 @@ namespace Hutch.Runtime.Transactions;
 [JsonDerivedType(typeof(BeginEntry), "begin")]
 [JsonDerivedType(typeof(CgroupIntentEntry), "cgroup-intent")]
 [JsonDerivedType(typeof(CgroupMadeEntry), "cgroup")]
+[JsonDerivedType(typeof(SystemdUnitEntry), "systemd-unit")]
 [JsonDerivedType(typeof(InitEntry), "init")]
 [JsonDerivedType(typeof(NetnsPinEntry), "netns-pin")]
 [JsonDerivedType(typeof(NetnsEntry), "netns")]
@@ -47,6 +48,22 @@ internal sealed class CgroupMadeEntry : JournalEntry
     public required Dictionary<string, string> Directories { get; init; }
 
     public required List<string> Made { get; init; }
+}
+
+/// <summary>
+/// Under --systemd-cgroup, before the init is spawned: the transient unit that will hold it
+/// (started once the init exists), its cgroup directory in each hierarchy, and those that did not
+/// exist yet (systemd makes some, hutch the others).
+/// </summary>
+internal sealed class SystemdUnitEntry : JournalEntry
+{
+    public required string Unit { get; init; }
+
+    public bool UserManager { get; init; }
+
+    public required Dictionary<string, string> Directories { get; init; }
+
+    public required List<string> Missing { get; init; }
 }
 
 /// <summary>The init, as soon as it exists: pid and start time (/proc/PID/stat field 22), so a reused pid is never killed.</summary>

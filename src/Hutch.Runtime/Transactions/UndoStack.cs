@@ -7,6 +7,7 @@ namespace Hutch.Runtime.Transactions;
 /// entries read back from the journal). A create's order, and so the undo order, is:
 /// <code>
 ///   cgroup made           -> remove it (last)
+///   (or) systemd unit     -> stop it, then remove the directories systemd did not make
 ///   init spawned          -> kill it (pid + start time)
 ///   netns pinned          -> unmount the pin
 ///   devices moved         -> move them back (first, while the namespace is surely there)
@@ -47,6 +48,9 @@ internal sealed class UndoStack
                 break;
             case CgroupMadeEntry made:
                 Last<CgroupUndo>()?.Made(made);
+                break;
+            case SystemdUnitEntry unit:
+                _steps.Add(new SystemdUnitUndo(unit));
                 break;
             case InitEntry init:
                 _init = init;

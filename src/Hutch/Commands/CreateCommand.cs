@@ -41,10 +41,7 @@ internal sealed record CreateRequest(
     bool NoNewKeyring,
     int PreserveFds)
 {
-    internal CreateOptions ToOptions(GlobalSettings globals, TextWriter error) => globals.SystemdCgroup
-        ? throw new CommandFailedException("--systemd-cgroup is not supported: hutch has no systemd cgroup driver " +
-            "(no systemd runs on the hosts it is tested on); leave the flag out")
-        : new()
+    internal CreateOptions ToOptions(GlobalSettings globals, TextWriter error) => new()
     {
         Root = globals.Root,
         Rootless = globals.IsRootless,
@@ -56,6 +53,7 @@ internal sealed record CreateRequest(
         NoPivot = NoPivot,
         NoNewKeyring = NoNewKeyring,
         PreserveFds = PreserveFds,
+        SystemdCgroup = globals.SystemdCgroup,
         Warn = message => CliLog.Warn(error, message),
         Debug = globals.Debug ? message => CliLog.Active?.Debug(message) : null,
     };

@@ -174,10 +174,6 @@ internal sealed class ExecCommand : Command
     {
         try
         {
-            if (globals.SystemdCgroup)
-            {
-                throw new CommandFailedException("--systemd-cgroup is not supported: hutch has no systemd cgroup driver; leave the flag out");
-            }
             return Exec.Run(request.ToOptions(globals, error));
         }
 #pragma warning disable CA1031 // exec's last line: every failure becomes `hutch: <message>` and 255

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hutch.Logging;
 
 namespace Hutch.Commands;
 
@@ -147,7 +148,7 @@ internal sealed class UpdateCommand : Command
         Options.Add(L3CacheSchema);
         Options.Add(MemBwSchema);
         Arguments.Add(ContainerId);
-        SetAction(result => Run(Bind(result), globals.Bind(result)));
+        SetAction(result => Run(Bind(result), globals.Bind(result), result.InvocationConfiguration.Error));
     }
 
     internal UpdateRequest Bind(ParseResult result) => new(
@@ -170,9 +171,9 @@ internal sealed class UpdateCommand : Command
         L3CacheSchema: result.GetValue(L3CacheSchema),
         MemBwSchema: result.GetValue(MemBwSchema));
 
-    private static int Run(UpdateRequest request, GlobalSettings globals)
+    private static int Run(UpdateRequest request, GlobalSettings globals, TextWriter error)
     {
-        Hutch.Runtime.Lifecycle.Update.Run(globals.Root, request.Id, UpdateResources.From(request));
+        Hutch.Runtime.Lifecycle.Update.Run(globals.Root, request.Id, UpdateResources.From(request), message => CliLog.Warn(error, message));
         return ExitCodes.Success;
     }
 }

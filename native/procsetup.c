@@ -52,6 +52,13 @@ int hutch_proc_setup_run(const struct hutch_proc_setup *s, int *out_step)
 {
 	int rc, chdir_err = 0;
 
+	/* A container without a mount namespace shares the host's mounts but not its root: the
+	 * process runs in the init's root (root.path), as the init itself does (it chroots). */
+	if (s->flags & HUTCH_PROC_CHROOT) {
+		if (fchdir(s->root_fd) < 0 || chroot(".") < 0)
+			return fail_at(out_step, HUTCH_PROC_STEP_CHROOT, errno);
+		close(s->root_fd);
+	}
 	if (s->tty_fd >= 0) {
 		if (setsid() < 0)
 			return fail_at(out_step, HUTCH_PROC_STEP_SETSID, errno);

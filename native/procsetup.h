@@ -15,8 +15,10 @@
 #define HUTCH_PROC_NO_NEW_PRIVS 0x1u  /* prctl(PR_SET_NO_NEW_PRIVS) before seccomp and exec */
 #define HUTCH_PROC_PERSONALITY 0x2u   /* personality(personality) */
 #define HUTCH_PROC_MEMPOLICY 0x4u     /* set_mempolicy(mempolicy_mode, mempolicy_nodes, mempolicy_node_bits) */
+#define HUTCH_PROC_CHROOT 0x8u        /* fchdir(root_fd), chroot("."), close(root_fd), first */
 
 /*   child, after the sync byte:
+ *   [CHROOT: fchdir(root_fd), chroot("."), close(root_fd): a container without a mount namespace]
  *   [tty_fd >= 0: setsid, TIOCSCTTY(tty_fd)]
  *   [PERSONALITY: personality]
  *   [MEMPOLICY: set_mempolicy (linux.memoryPolicy), before the user switch as runc]
@@ -51,7 +53,7 @@ struct hutch_proc_setup {
 	const struct hutch_exec_plan *exec; /* seccomp filter, caps_after, path, argv, envp */
 	const uint64_t *mempolicy_nodes; /* with MEMPOLICY: node mask of mempolicy_node_bits bits, or NULL */
 	uint32_t mempolicy_node_bits;
-	uint32_t reserved;
+	int32_t root_fd;              /* with CHROOT: the fd (after the fd maps) of the container's root */
 };
 
 /* Steps reported as {HUTCH_STEP_PROC_SETUP, step, errno}; exec_with_filter's steps come as
@@ -70,6 +72,7 @@ struct hutch_proc_setup {
 #define HUTCH_PROC_STEP_AMBIENT 12
 #define HUTCH_PROC_STEP_NO_NEW_PRIVS 13
 #define HUTCH_PROC_STEP_MEMPOLICY 14
+#define HUTCH_PROC_STEP_CHROOT 15
 #define HUTCH_PROC_STEP_EXEC_BASE 100
 
 /* Applies the setup and execs. Returns only on failure: -errno, with *out_step set (the

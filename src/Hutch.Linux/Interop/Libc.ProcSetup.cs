@@ -8,7 +8,7 @@ namespace Hutch.Linux.Interop;
 /// </summary>
 internal static partial class Libc
 {
-    internal const uint HUTCH_PROC_NO_NEW_PRIVS = 0x1, HUTCH_PROC_PERSONALITY = 0x2, HUTCH_PROC_MEMPOLICY = 0x4;
+    internal const uint HUTCH_PROC_NO_NEW_PRIVS = 0x1, HUTCH_PROC_PERSONALITY = 0x2, HUTCH_PROC_MEMPOLICY = 0x4, HUTCH_PROC_CHROOT = 0x8;
 
     /// <summary>The spawn report's step for a failure of the process setup; its index is a HUTCH_PROC_STEP_*.</summary>
     internal const int HUTCH_STEP_PROC_SETUP = 10;
@@ -17,7 +17,7 @@ internal static partial class Libc
         HUTCH_PROC_STEP_BOUNDING = 4, HUTCH_PROC_STEP_KEEPCAPS = 5, HUTCH_PROC_STEP_SETGROUPS = 6,
         HUTCH_PROC_STEP_SETRESGID = 7, HUTCH_PROC_STEP_SETRESUID = 8, HUTCH_PROC_STEP_CHDIR = 9,
         HUTCH_PROC_STEP_CWD = 10, HUTCH_PROC_STEP_CAPSET = 11, HUTCH_PROC_STEP_AMBIENT = 12,
-        HUTCH_PROC_STEP_NO_NEW_PRIVS = 13, HUTCH_PROC_STEP_MEMPOLICY = 14, HUTCH_PROC_STEP_EXEC_BASE = 100;
+        HUTCH_PROC_STEP_NO_NEW_PRIVS = 13, HUTCH_PROC_STEP_MEMPOLICY = 14, HUTCH_PROC_STEP_CHROOT = 15, HUTCH_PROC_STEP_EXEC_BASE = 100;
 
     [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct HutchProcSetup
@@ -39,7 +39,7 @@ internal static partial class Libc
         public nint Exec;
         public nint MempolicyNodes;
         public uint MempolicyNodeBits;
-        public uint Reserved;
+        public int RootFd;
     }
 
     [LibraryImport("libhutchnative")]

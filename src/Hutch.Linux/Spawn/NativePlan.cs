@@ -185,7 +185,8 @@ internal sealed unsafe class NativePlan : IDisposable
         *native = new Libc.HutchProcSetup
         {
             Flags = (setup.NoNewPrivileges ? Libc.HUTCH_PROC_NO_NEW_PRIVS : 0) | (setup.Personality is null ? 0 : Libc.HUTCH_PROC_PERSONALITY)
-                    | (setup.MemoryPolicy is null ? 0 : Libc.HUTCH_PROC_MEMPOLICY),
+                    | (setup.MemoryPolicy is null ? 0 : Libc.HUTCH_PROC_MEMPOLICY) | (setup.RootFd is null ? 0 : Libc.HUTCH_PROC_CHROOT),
+            RootFd = setup.RootFd ?? -1,
             Uid = setup.Uid,
             Gid = setup.Gid,
             Umask = setup.Umask,

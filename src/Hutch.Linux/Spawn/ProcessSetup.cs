@@ -7,7 +7,7 @@ namespace Hutch.Linux.Spawn;
 /// <summary>
 /// The optional last stage of a spawn (SpawnPlan.ProcessSetup, used by `hutch exec`): after the
 /// sync byte the child, already in the container's namespaces, becomes the container process in C
-/// (native/procsetup.c), in this order: the terminal (setsid, TIOCSCTTY), personality, the memory
+/// (native/procsetup.c), in this order: the container's root (chroot, without a mount namespace), the terminal (setsid, TIOCSCTTY), personality, the memory
 /// policy, umask, the
 /// bounding set, PR_SET_KEEPCAPS, chdir, setgroups, setresgid, setresuid, the cwd check
 /// (CVE-2024-21626), capset, the ambient set, no_new_privs, then signals, seccomp and execve of
@@ -25,6 +25,12 @@ internal sealed class ProcessSetup
 
     /// <summary>The working directory inside the container (absolute).</summary>
     public required string Cwd { get; init; }
+
+    /// <summary>
+    /// The fd number, in the child, of the container's root (an fd map) to change root into first:
+    /// a container without a mount namespace; null: the root is the joined mount namespace's.
+    /// </summary>
+    public int? RootFd { get; init; }
 
     /// <summary>The fd number, in the child, of the pty peer that becomes its controlling terminal; null: none.</summary>
     public int? TerminalFd { get; init; }

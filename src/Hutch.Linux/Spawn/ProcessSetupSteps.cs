@@ -29,6 +29,7 @@ internal static class ProcessSetupSteps
             Libc.HUTCH_PROC_STEP_CAPSET => ("capset", null),
             Libc.HUTCH_PROC_STEP_AMBIENT => ("set the ambient capabilities", errno == Errno.EPERM ? "an ambient capability must be permitted and inheritable" : null),
             Libc.HUTCH_PROC_STEP_NO_NEW_PRIVS => ("prctl PR_SET_NO_NEW_PRIVS", null),
+            Libc.HUTCH_PROC_STEP_CHROOT => ("change root into the container's root.path (no mount namespace)", null),
             Libc.HUTCH_PROC_STEP_MEMPOLICY => ("linux.memoryPolicy: set_mempolicy", MemoryPolicyHint(errno)),
             Libc.HUTCH_PROC_STEP_EXEC_BASE + Libc.HUTCH_EXEC_STEP_SIGNALS => ("reset the signal dispositions and mask", null),
             Libc.HUTCH_PROC_STEP_EXEC_BASE + Libc.HUTCH_EXEC_STEP_SECCOMP => ("load the seccomp filter",

@@ -89,6 +89,9 @@ internal static class HookRunner
                     Argv = hook.Args is { Count: > 0 } args ? args : [hook.Path],
                     Envp = hook.Env ?? [],
                     Fds = [new FdMapping(stdinRead, 0), new FdMapping(outputWrite, 1), new FdMapping(outputWrite, 2)],
+                    // A hook is part of the command that runs it: killed with it (every caller runs
+                    // hooks on its main thread), so a killed create leaves no hook running on.
+                    DieWithParent = true,
                 };
                 try
                 {

@@ -13,6 +13,7 @@ using Hutch.Runtime.Consoles;
 using Hutch.Runtime.Processes;
 using Hutch.Runtime.Signals;
 using Hutch.Runtime.State;
+using Hutch.Runtime.Transactions;
 using Hutch.Spec;
 
 namespace Hutch.Runtime.Lifecycle;
@@ -108,6 +109,15 @@ internal static class Exec
             {
                 fds.Add(new FdMapping(new SafeFd(fd, ownsHandle: false), fd));
             }
+            // A container without a mount namespace shares the host's mounts: the process changes
+            // root into the init's root (root.path, where the init chrooted) instead of running in
+            // the host's /. The fd goes in after the preserved ones and is closed once used.
+            int? rootFd = null;
+            if (!namespaces.Has(NamespaceKind.Mount))
+            {
+                rootFd = 3 + options.PreserveFds;
+                fds.Add(new FdMapping(root, rootFd.Value));
+            }
             using var sync = new SyncPipe();
             var spawned = Spawner.Spawn(new SpawnPlan
             {
@@ -117,7 +127,7 @@ internal static class Exec
                 JoinNamespaces = namespaces.Joins,
                 SyncFd = sync.ChildEnd,
                 Fds = fds,
-                ProcessSetup = Setup(plan, pty is null ? null : 0),
+                ProcessSetup = Setup(plan, pty is null ? null : 0, rootFd),
                 // Until its execve the child is the host's hutch, inside the container and, after
                 // the process setup, with the container's capabilities (CVE-2019-5736).
                 NotDumpable = Libc.geteuid() == 0,
@@ -126,6 +136,9 @@ internal static class Exec
             child = spawned;
             forwarder?.ForwardTo(spawned);
             sync.ChildEnd.Dispose();
+            // Until the release the child waits on its sync pipe: an exec killed from here on
+            // leaves nothing (the child reads EOF and exits before it ever runs the program).
+            CrashPoint.Reach("exec-spawned");
             try
             {
                 ExecAttributes.Apply(spawned.Pid, plan);
@@ -321,7 +334,7 @@ internal static class Exec
     }
 
     /// <summary>The plan in the numbers the native setup takes; CAP_SYS_ADMIN is kept until seccomp is loaded when it needs it.</summary>
-    private static ProcessSetup Setup(ProcessPlan plan, int? terminalFd)
+    private static ProcessSetup Setup(ProcessPlan plan, int? terminalFd, int? rootFd)
     {
         var caps = plan.Capabilities;
         var effective = caps.Effective;
@@ -344,6 +357,7 @@ internal static class Exec
             Umask = plan.Umask,
             Cwd = plan.Cwd,
             TerminalFd = terminalFd,
+            RootFd = rootFd,
             Bounding = caps.Bounding,
             Capabilities = words,
             Ambient = caps.Ambient,

@@ -3,12 +3,13 @@ using Hutch.Linux.Interop;
 namespace Hutch.Runtime.Transactions;
 
 /// <summary>
-/// The named steps of a create at which a test can kill it for real: with HUTCH_TEST_STOP_AT=NAME
+/// The named steps of a create (and exec) at which a test can kill it for real: with HUTCH_TEST_STOP_AT=NAME
 /// in its environment, hutch stops itself (SIGSTOP) on reaching NAME, and the test, seeing it
 /// stopped, SIGKILLs it there. Nothing else changes; without the variable this is one comparison.
 /// The names, in order: claimed, journal-begun, cgroup-made, init-spawned, netns-pinned,
 /// device-N (device N journaled, about to move), devices-moved, released, prestart-hooks, ready,
-/// committing (the init no longer dies with hutch), unpinned, committed (state.json written), pid-file.
+/// committing (the init no longer dies with hutch), unpinned, committed (state.json written), pid-file;
+/// and exec's: exec-spawned (the process exists, held before its program).
 /// </summary>
 internal static class CrashPoint
 {

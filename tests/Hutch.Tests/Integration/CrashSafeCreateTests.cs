@@ -120,6 +120,121 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
         }
     }
 
+    /// <summary>An exec killed after its process exists but before it is released: the process never runs and is gone; the container runs on.</summary>
+    [ContainerFact]
+    public void An_exec_killed_before_its_release_leaves_no_process_in_the_container()
+    {
+        var id = host.NewId("crashexec");
+        var bundle = host.Bundle(c => c.Process!.Args = ["sleep", "60"]);
+        try
+        {
+            var run = Hutch(null, "run", "--detach", "--bundle", bundle, id);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var initPid = JsonDocument.Parse(Hutch(null, "state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
+            var initNs = new FileInfo($"/proc/{initPid}/ns/pid").LinkTarget;
+
+            KillAt("exec-spawned", null, "exec", id, "sh", "-c", "touch /exec-ran; sleep 1000");
+
+            var deadline = DateTime.UtcNow + Deadline;
+            while (OthersInNamespace(initPid, initNs).Count > 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"processes stay in the container after the killed exec: {string.Join(", ", OthersInNamespace(initPid, initNs))}");
+                Thread.Sleep(20);
+            }
+            Assert.False(File.Exists($"/proc/{initPid}/root/exec-ran"), "the killed exec's program ran");
+            Assert.Equal("running", JsonDocument.Parse(Hutch(null, "state", id).Stdout).RootElement.GetProperty("status").GetString());
+        }
+        finally
+        {
+            Hutch(null, "delete", "--force", id);
+        }
+    }
+
+    /// <summary>Live processes other than <paramref name="initPid"/> whose pid namespace is <paramref name="ns"/>.</summary>
+    private static List<int> OthersInNamespace(int initPid, string? ns)
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != initPid)
+            {
+                try
+                {
+                    if (new FileInfo($"{dir}/ns/pid").LinkTarget == ns && ProcessState(pid) is not ('Z' or '?'))
+                    {
+                        pids.Add(pid);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        return pids;
+    }
+
+    /// <summary>A create killed while its prestart hook runs: the hook dies with it (a hook is spawned with the parent-death signal), and `delete --force` leaves the host as it was.</summary>
+    [ContainerFact]
+    public void A_create_killed_while_a_hook_runs_takes_the_hook_along()
+    {
+        var id = host.NewId("crashhook");
+        var cgroupName = "hutch-crash-" + id;
+        var hookPid = Path.Combine(Path.GetTempPath(), id + ".hook");
+        var bundle = host.Bundle(c =>
+        {
+            c.Process!.Args = ["sleep", "60"];
+            c.Linux!.CgroupsPath = "/" + cgroupName;
+            c.Hooks = new Hooks { Prestart = [new Hook { Path = "/bin/sh", Args = ["sh", "-c", $"echo $$ > {hookPid}.tmp && mv {hookPid}.tmp {hookPid} && exec sleep 1000"] }] };
+        });
+        var before = HostSnapshot.Take(null, cgroupName, host.Root);
+        string? pid = null;
+        try
+        {
+            using (var create = Start(null, "none", ["create", "--bundle", bundle, id]))
+            {
+                try
+                {
+                    var deadline = DateTime.UtcNow + Deadline;
+                    while (!File.Exists(hookPid))
+                    {
+                        Assert.False(create.HasExited, $"create exited ({(create.HasExited ? create.ExitCode : 0)}) before its hook ran");
+                        Assert.True(DateTime.UtcNow < deadline, $"the hook did not start within {Deadline.TotalSeconds} s");
+                        Thread.Sleep(20);
+                    }
+                    pid = File.ReadAllText(hookPid).Trim();
+                    Assert.Equal('S', ProcessState(int.Parse(pid, CultureInfo.InvariantCulture)));
+                }
+                finally
+                {
+                    create.Kill();
+                    create.WaitForExit();
+                }
+            }
+            var gone = DateTime.UtcNow + Deadline;
+            while (ProcessState(int.Parse(pid, CultureInfo.InvariantCulture)) is not ('?' or 'Z'))
+            {
+                Assert.True(DateTime.UtcNow < gone, $"the hook (pid {pid}) outlived the killed create");
+                Thread.Sleep(20);
+            }
+            var delete = Hutch(null, "delete", "--force", id);
+
+            Assert.True(delete.ExitCode == 0, delete.ToString());
+            Assert.Equal(before, HostSnapshot.Take(null, cgroupName, host.Root));
+        }
+        finally
+        {
+            if (pid is not null && ProcessState(int.Parse(pid, CultureInfo.InvariantCulture)) is not ('?' or 'Z'))
+            {
+                Process.GetProcessById(int.Parse(pid, CultureInfo.InvariantCulture)).Kill();
+            }
+            Hutch(null, "delete", "--force", id);
+            File.Delete(hookPid);
+        }
+    }
+
     /// <summary>Runs hutch with HUTCH_TEST_STOP_AT=<paramref name="point"/>, waits until it has stopped itself there, and SIGKILLs it.</summary>
     private void KillAt(string point, string? netnsPath, params string[] args)
     {

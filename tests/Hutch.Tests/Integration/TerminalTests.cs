@@ -128,14 +128,11 @@ public sealed class TerminalTests(ContainerHost host) : IClassFixture<ContainerH
             c.Process!.Terminal = true;
             c.Hooks = new Hooks { CreateRuntime = [new Hook { Path = "/bin/sh", Args = ["sh", "-c", "exit 4"] }] };
         });
-        var clock = Stopwatch.StartNew();
-
         var outcome = host.Hutch("run", "--bundle", bundle, id);
 
         Assert.Equal(1, outcome.ExitCode);
         Assert.Contains("createRuntime hook 0 (/bin/sh) failed: exit status 4", outcome.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("pty master", outcome.Stderr, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
         Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
         Assert.False(host.AnyProcessHoldsRoot());
     }

@@ -191,7 +191,7 @@ public class BinaryTests
         Assert.True(linux.GetProperty("cgroup").GetProperty("v1").GetBoolean());
         Assert.True(linux.GetProperty("cgroup").GetProperty("v2").GetBoolean());
         Assert.True(linux.GetProperty("cgroup").GetProperty("systemd").GetBoolean());
-        Assert.False(linux.GetProperty("cgroup").GetProperty("systemdUser").GetBoolean());
+        Assert.True(linux.GetProperty("cgroup").GetProperty("systemdUser").GetBoolean());
         var annotations = root.GetProperty("annotations");
         Assert.Equal(hutchVersion, annotations.GetProperty("org.hutch.version").GetString());
         Assert.Equal(commit, annotations.GetProperty("org.hutch.commit").GetString());

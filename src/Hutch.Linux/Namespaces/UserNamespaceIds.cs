@@ -20,6 +20,22 @@ internal sealed class UserNamespaceIds
     /// <summary>Some id in this namespace is the parent's root (always true in the initial namespace).</summary>
     public bool MapsParentRoot => UidMap.Any(entry => entry.HostId == 0 && entry.Size > 0);
 
+    /// <summary>
+    /// The id in the parent namespace that <paramref name="id"/> of this one maps to; null when
+    /// unmapped. Rootless podman runs the runtime as root of a namespace whose 0 is the user.
+    /// </summary>
+    public uint? ToParent(uint id)
+    {
+        foreach (var entry in UidMap)
+        {
+            if (id >= entry.ContainerId && id - entry.ContainerId < entry.Size)
+            {
+                return entry.HostId + (id - entry.ContainerId);
+            }
+        }
+        return null;
+    }
+
     /// <summary>This process's namespace; an unreadable map (no /proc) counts as the initial one.</summary>
     public static UserNamespaceIds OfSelf()
     {

@@ -35,7 +35,7 @@ internal static class ImplementedFeatures
         {
             Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             Capabilities = [.. CapabilityNames.All],
-            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = true },
+            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = true, SystemdUser = true, Rdma = true },
             Seccomp = new SeccompFeatures { Enabled = true },
             Apparmor = new ApparmorFeatures { Enabled = false },
             Selinux = new SelinuxFeatures { Enabled = false },

@@ -464,12 +464,45 @@ case_rootless_podman() {
         as_user hutch run --bundle "$work/$id-probe" "$id-probe" > "$out.probe"
         if hutch_lacks_rootless "$out.probe"; then cat "$out.probe" >> "$out"; fi
     fi
-    if [ "$R" = hutch ] && { hutch_lacks_rootless "$out" || grep -q "systemd-cgroup is not supported" "$out"; }; then
-        skip_why="hutch has no rootless mode (issue 11) or --systemd-cgroup driver (issue 12) yet: $(grep -m1 -e 'state root' -e 'systemd-cgroup' "$out")"
+    if [ "$R" = hutch ] && hutch_lacks_rootless "$out"; then
+        skip_why="hutch has no rootless mode (issue 11) yet: $(grep -m1 -e 'state root' "$out")"
         return
     fi
+    # podman's default for a user on a systemd host is its systemd manager: the runtime gets
+    # --systemd-cgroup and starts a scope on the user's bus, from inside podman's user namespace.
+    grep -q "^0::/user.slice/user-$user_uid.slice/user@$user_uid.service/.*libpod-[0-9a-f]*\.scope" "$out" ||
+        fail "the container is not in a libpod scope of the user's systemd"
     grep -qx 67108864 "$out" || fail "memory.max is not 64m"
     grep -qx "exit=0" "$out" || fail "podman run failed"
+}
+
+case_rootless_systemd_cgroup() {
+    # --systemd-cgroup run -d by the user (not in a user namespace of podman's): a transient
+    # scope of the user's systemd, user.slice/hutch-guest-ID.scope below user@UID.service, with
+    # the limits as properties and in the files; delete stops it.
+    wait_for "the user's systemd instance" user_bus_ready || return
+    rootless_bundle "$work/$id" '.linux.cgroupsPath = "user.slice:hutch-guest:'"$id"'" | .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 77}} |
+        .process.args = ["sleep", "1000"]'
+    local out=$work/$id.out scope=hutch-guest-$id.scope pid cg
+    local want=/user.slice/user-$user_uid.slice/user@$user_uid.service/user.slice/$scope
+    echo "\$ $R --systemd-cgroup run -d --bundle $work/$id $id   # as $user" >> "$log"
+    # The container keeps its stdio: /dev/null, so that systemd-run's pipe closes.
+    as_user sh -c "exec $R --systemd-cgroup run -d --bundle $work/$id $id </dev/null >/dev/null 2>$work/$id.err" > "$out"
+    cat "$out" "$work/$id.err" >> "$log"
+    if grep -qx "exit=0" "$out"; then
+        pid=$(as_user "$R" state "$id" | sed -n 's/^ *"pid": *\([0-9]*\).*/\1/p')
+        cg=$(cgroup_of "$pid")
+        note "init $pid in $cg"
+        [ "$cg" = "$want" ] || fail "the container is in $cg, expected $want"
+        x runuser -u "$user" -- env XDG_RUNTIME_DIR=/run/user/$user_uid systemctl --user show -p MemoryMax -p TasksMax -p Delegate "$scope"
+        expect_file "$cgroot$want/memory.max" 67108864
+        expect_file "$cgroot$want/pids.max" 77
+        as_user "$R" delete --force "$id" >> "$log"
+        wait_for "the user's scope to go" sh -c "! [ -d $cgroot$want ]"
+    else
+        fail "run -d failed"
+        as_user "$R" delete --force "$id" >/dev/null
+    fi
 }
 
 case_systemd_cgroup() {
@@ -499,7 +532,7 @@ case_systemd_cgroup() {
 
 cases=(default_bundle_limits relative_path resources update pause_resume kill_all events_oom
     devices ps nested_delegated no_internal_process exec_joins_cgroup podman_cgroupfs podman_systemd
-    systemd_cgroup rootless_run rootless_podman)
+    systemd_cgroup rootless_run rootless_podman rootless_systemd_cgroup)
 # run.sh GUEST_CASES="a b" leaves the names to run in the share's `cases`.
 if [ -s "$share/cases" ]; then read -ra cases < "$share/cases"; fi
 mkdir -p "$cgroot/hutch-guest"

@@ -57,7 +57,7 @@ internal sealed class SystemdManager : IDisposable
                 DBusConnection? connection = null;
                 try
                 {
-                    connection = new DBusConnection(new DBusConnectionOptions(address));
+                    connection = new DBusConnection(user ? new UserBusOptions(address) : new DBusConnectionOptions(address));
                     Wait(connection.ConnectAsync().AsTask(), ConnectTimeout);
                     var manager = Subscribe(connection, address);
                     connection = null;
@@ -82,6 +82,23 @@ internal sealed class SystemdManager : IDisposable
             ? "rootless, hutch needs the user's systemd and session bus (systemd --user, dbus-user-session; DBUS_SESSION_BUS_ADDRESS or XDG_RUNTIME_DIR set); or leave --systemd-cgroup out"
             : "is systemd the init of this machine (/run/systemd/system) and its manager reachable? Or leave --systemd-cgroup out to use the cgroupfs driver";
         throw new SystemdException($"systemd cgroup driver: cannot connect to systemd over D-Bus ({string.Join("; ", failures)}): {hint}");
+    }
+
+    /// <summary>
+    /// The user's bus, authenticated (SASL EXTERNAL) as the user's uid outside any user namespace
+    /// hutch runs in: the bus reads the peer's uid from the socket in its own namespace, so root of
+    /// rootless podman's namespace must say it is the user (runc asks busctl for the same id).
+    /// </summary>
+    private sealed class UserBusOptions(string address) : DBusConnectionOptions(address)
+    {
+        protected override async ValueTask<SetupResult> SetupAsync(CancellationToken cancellationToken)
+        {
+            var result = await base.SetupAsync(cancellationToken).ConfigureAwait(false);
+            var euid = Hutch.Linux.Interop.Libc.geteuid();
+            var outer = Hutch.Linux.Namespaces.UserNamespaceIds.OfSelf().ToParent(euid) ?? euid;
+            result.UserId = outer.ToString(CultureInfo.InvariantCulture);
+            return result;
+        }
     }
 
     /// <summary>The manager's version number ("252.39-1~deb12u2" -> 252); 0 when it cannot be read.</summary>

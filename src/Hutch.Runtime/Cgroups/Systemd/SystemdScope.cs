@@ -61,13 +61,12 @@ internal sealed class SystemdScope : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(layout);
-        if (rootless)
+        if (rootless && layout.Mode != CgroupMode.V2)
         {
-            // Not yet: the user's systemd, reached from inside the caller's user namespace (rootless
-            // podman runs the runtime there), needs the outer uid for D-Bus authentication and is untested.
+            // systemd delegates a cgroup to a user only on the unified hierarchy (as runc, which refuses the same).
             throw new SystemdException(
-                "--systemd-cgroup is not supported for a rootless container yet (hutch runs as a non-root user or in a user namespace, " +
-                "and its systemd driver talks only to the system's systemd): leave the flag out (podman: --cgroup-manager cgroupfs), or run as root");
+                "--systemd-cgroup for a rootless container needs a pure cgroup v2 host (systemd delegates cgroups to users only there; " +
+                $"this host's cgroups are {layout.Mode.ToString().ToLowerInvariant()}): leave the flag out (podman: --cgroup-manager cgroupfs), or run as root");
         }
         var unified = layout.Mode == CgroupMode.V2;
         var unit = SystemdUnit.Parse(config.Linux?.CgroupsPath, id, userSlice: rootless);

@@ -124,27 +124,10 @@ internal static class RootPath
     public static string ProcFdPath(SafeFd fd) => $"/proc/self/fd/{fd.Fd}";
 
     /// <summary>The container-visible form of a path: absolute and cleaned ("/a/../b" -> "/b").</summary>
-    public static string Clean(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".")
-            {
-                continue;
-            }
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                continue;
-            }
-            parts.Add(part);
-        }
-        return "/" + string.Join('/', parts);
-    }
+    public static string Clean(string path) =>
+        // .NET resolves ".", ".." and repeated slashes lexically (no file system access), ".." at
+        // the root staying there; only the trailing slash is left to trim.
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, "/"));
 
     private static SafeFd CheckType(SafeFd fd, string path, uint type, int errno)
     {

@@ -278,21 +278,9 @@ internal static class ProcessPlanner
     /// <summary>Refuses ids that setresuid/setresgid/setgroups would misread (see <see cref="PosixIds"/>).</summary>
     private static void CheckIds(User user)
     {
-        if (!PosixIds.InRange(user.Uid))
+        foreach (var (path, message) in PosixIds.OutOfRangeIn(user))
         {
-            throw Error("plan", "process.user.uid", PosixIds.OutOfRange(user.Uid));
-        }
-        if (!PosixIds.InRange(user.Gid))
-        {
-            throw Error("plan", "process.user.gid", PosixIds.OutOfRange(user.Gid));
-        }
-        for (var i = 0; user.AdditionalGids != null && i < user.AdditionalGids.Count; i++)
-        {
-            if (!PosixIds.InRange(user.AdditionalGids[i]))
-            {
-                throw Error("plan", $"process.user.additionalGids[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]",
-                    PosixIds.OutOfRange(user.AdditionalGids[i]));
-            }
+            throw Error("plan", path, message);
         }
     }
 

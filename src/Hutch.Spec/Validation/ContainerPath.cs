@@ -8,27 +8,10 @@ internal static class ContainerPath
     /// mount destinations) with ".", ".." and repeated slashes resolved; ".." at the root stays
     /// there, as RESOLVE_IN_ROOT keeps it. "." and "/x/.." are "/".
     /// </summary>
-    public static string Clean(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".")
-            {
-                continue;
-            }
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                continue;
-            }
-            parts.Add(part);
-        }
-        return "/" + string.Join('/', parts);
-    }
+    public static string Clean(string path) =>
+        // .NET resolves ".", ".." and repeated slashes lexically (no file system access), ".." at
+        // the root staying there; only the trailing slash is left to trim.
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, "/"));
 
     /// <summary>True when the mount binds a path (type "bind", or a "bind"/"rbind" option) rather than making a filesystem.</summary>
     public static bool IsBind(Mount mount) =>

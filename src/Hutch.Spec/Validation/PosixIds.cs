@@ -16,6 +16,27 @@ internal static class PosixIds
 
     public static bool InRange(long id) => id is >= 0 and <= Max;
 
+    /// <summary>process.user's ids out of range: (JSON path, message) for uid, gid and each additional gid.</summary>
+    public static IEnumerable<(string Path, string Message)> OutOfRangeIn(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!InRange(user.Uid))
+        {
+            yield return ("process.user.uid", OutOfRange(user.Uid));
+        }
+        if (!InRange(user.Gid))
+        {
+            yield return ("process.user.gid", OutOfRange(user.Gid));
+        }
+        for (var i = 0; user.AdditionalGids != null && i < user.AdditionalGids.Count; i++)
+        {
+            if (!InRange(user.AdditionalGids[i]))
+            {
+                yield return (JsonPath.Index("process.user.additionalGids", i), OutOfRange(user.AdditionalGids[i]));
+            }
+        }
+    }
+
     /// <summary>The message for an id out of range, after its JSON path or flag.</summary>
     public static string OutOfRange(long id) =>
         $"is {id.ToString(CultureInfo.InvariantCulture)}; user and group ids run from 0 to 2147483647 " +

@@ -95,20 +95,9 @@ internal static class ProcessRules
         {
             report.Error("process.user.umask", $"is {umask} (0{Convert.ToString(umask, 8)} in octal); a umask runs from 0 to 511 (0777 in octal)");
         }
-        if (!PosixIds.InRange(user.Uid))
+        foreach (var (path, message) in PosixIds.OutOfRangeIn(user))
         {
-            report.Error("process.user.uid", PosixIds.OutOfRange(user.Uid));
-        }
-        if (!PosixIds.InRange(user.Gid))
-        {
-            report.Error("process.user.gid", PosixIds.OutOfRange(user.Gid));
-        }
-        for (var i = 0; user.AdditionalGids != null && i < user.AdditionalGids.Count; i++)
-        {
-            if (!PosixIds.InRange(user.AdditionalGids[i]))
-            {
-                report.Error(JsonPath.Index("process.user.additionalGids", i), PosixIds.OutOfRange(user.AdditionalGids[i]));
-            }
+            report.Error(path, message);
         }
     }
 

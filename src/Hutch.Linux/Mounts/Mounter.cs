@@ -71,10 +71,12 @@ internal static class Mounter
         GC.KeepAlive(userNamespace);
         if (rc < 0)
         {
-            throw new MountException(recursive ? "id-map (recursively) the mounts of" : "id-map the mount of", null, targetName, -rc, -rc switch
+            throw new MountException(recursive ? "id-map (ridmap) the mount tree of" : "id-map the bind mount", null, targetName, -rc, -rc switch
             {
                 Errno.EINVAL or Errno.EOPNOTSUPP =>
-                    "the filesystem does not support id-mapped mounts on this kernel (or a mount in the tree is already id-mapped)",
+                    "its filesystem type cannot be id-mapped on this kernel, or a mount in it is id-mapped already (on Linux 6.18 " +
+                    "ext4 and tmpfs can be, proc, sysfs, overlay, ramfs, devpts, mqueue and cgroup2 cannot): bind a directory " +
+                    "of a filesystem that supports it, or remove idmap/ridmap and the mount's mappings",
                 Errno.EPERM => "needs CAP_SYS_ADMIN in the user namespace that owns the filesystem (root on the host for a host filesystem)",
                 Errno.ENOSYS => "mount_setattr needs Linux 5.12 or later",
                 _ => null,

@@ -122,6 +122,42 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
         }
     }
 
+    /// <summary>A container joining another's user namespace by path: idmap takes that namespace's mapping.</summary>
+    [ContainerFact]
+    public void Idmap_in_a_joined_user_namespace_takes_its_mapping()
+    {
+        var data = HostDirectory();
+        var first = host.NewId();
+        try
+        {
+            File.WriteAllText(Path.Combine(data, "file"), "x");
+            var create = host.Hutch("create", "--bundle", host.Bundle(c =>
+            {
+                InUserNamespace(c);
+                c.Process!.Args = ["sleep", "30"];
+            }), first);
+            Assert.True(create.ExitCode == 0, create.ToString());
+            var pid = (int)System.Text.Json.Nodes.JsonNode.Parse(host.Hutch("state", first).Stdout)!["pid"]!;
+
+            var outcome = host.Hutch("run", "--bundle", host.Bundle(c =>
+            {
+                c.Root!.Path = mapped.Path;
+                c.Linux!.Namespaces!.Add(new LinuxNamespace { Type = "user", Path = $"/proc/{pid}/ns/user" });
+                c.Mounts!.Add(new Mount { Destination = "/data", Type = "bind", Source = data, Options = ["rbind", "idmap"] });
+                c.Process!.Args = ["sh", "-c", "stat -c %u:%g /data/file; touch /data/joined"];
+            }), host.NewId());
+
+            Assert.True(outcome.ExitCode == 0, outcome.ToString());
+            Assert.Equal(["0:0"], Lines(outcome));
+            Assert.Equal("0:0", Owner(Path.Combine(data, "joined")));
+        }
+        finally
+        {
+            host.Hutch("delete", "--force", first);
+            Remove(data);
+        }
+    }
+
     /// <summary>
     /// rbind of a directory with a tmpfs mounted inside it (made by the test on the host, unmounted
     /// in finally): ridmap maps both mounts, idmap only the top one, as config.md says.

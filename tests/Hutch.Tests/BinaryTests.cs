@@ -182,12 +182,14 @@ public class BinaryTests
         Assert.Contains("rbind", mountOptions);
         Assert.Contains("tmpcopyup", mountOptions);
         Assert.Contains("copy-symlink", mountOptions);
-        Assert.DoesNotContain("idmap", mountOptions);
+        Assert.Contains("idmap", mountOptions);
+        Assert.Contains("ridmap", mountOptions);
         var linux = root.GetProperty("linux");
         var namespaces = linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetString()).ToList();
         Assert.Contains("network", namespaces);
         Assert.Contains("time", namespaces);
         Assert.True(linux.GetProperty("netDevices").GetProperty("enabled").GetBoolean());
+        Assert.True(linux.GetProperty("mountExtensions").GetProperty("idmap").GetProperty("enabled").GetBoolean());
         Assert.True(linux.GetProperty("cgroup").GetProperty("v1").GetBoolean());
         Assert.True(linux.GetProperty("cgroup").GetProperty("v2").GetBoolean());
         Assert.True(linux.GetProperty("cgroup").GetProperty("systemd").GetBoolean());

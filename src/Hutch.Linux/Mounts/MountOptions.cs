@@ -98,12 +98,16 @@ internal static class MountOptions
         ["dest-nofollow"] = new(MountExtensions.DestinationNoFollow, false),
     };
 
+    /// <summary>The id-mapped mount options (config.md): never passed to mount(2).</summary>
+    private static readonly string[] IdMapOptions = ["idmap", "ridmap"];
+
     /// <summary>
     /// Every option this parser gives a meaning and the runtime carries out (for `hutch features`
-    /// mountOptions). Not idmap and ridmap: they are recognised only to be refused.
+    /// mountOptions). Not crun's idmap=uids=...;gids=... form: it is recognised only to be refused.
     /// </summary>
     public static IEnumerable<string> KnownOptions =>
-        Flags.Keys.Concat(Propagations.Keys).Concat(RecursiveAttrs.Keys).Concat(RecursiveAtime.Keys).Concat(Extensions.Keys);
+        Flags.Keys.Concat(Propagations.Keys).Concat(RecursiveAttrs.Keys).Concat(RecursiveAtime.Keys).Concat(Extensions.Keys)
+            .Concat(IdMapOptions);
 
     public static ParsedMountOptions Parse(IEnumerable<string>? options)
     {
@@ -154,10 +158,16 @@ internal static class MountOptions
             {
                 parsed.Extensions = extension.Clear ? parsed.Extensions & ~extension.Extension : parsed.Extensions | extension.Extension;
             }
-            else if (option is "idmap" or "ridmap" || option.StartsWith("idmap=", StringComparison.Ordinal)
-                || option.StartsWith("ridmap=", StringComparison.Ordinal))
+            else if (option is "idmap" or "ridmap")
             {
                 parsed.IdMap = true;
+                parsed.RecursiveIdMap = option == "ridmap";
+            }
+            else if (option.StartsWith("idmap=", StringComparison.Ordinal) || option.StartsWith("ridmap=", StringComparison.Ordinal))
+            {
+                // crun's own form with the mapping in the option; ConfigValidator refuses it.
+                parsed.IdMap = true;
+                parsed.RecursiveIdMap = option[0] == 'r';
             }
             else if (option.Length > 0)
             {

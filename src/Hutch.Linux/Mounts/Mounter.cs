@@ -57,6 +57,34 @@ internal static class Mounter
     }
 
     /// <summary>
+    /// mount_setattr(2) with MOUNT_ATTR_IDMAP: gives the detached mount <paramref name="tree"/>
+    /// (an OPEN_TREE_CLONE copy, never yet attached) the id mapping of the user namespace
+    /// <paramref name="userNamespace"/>; with <paramref name="recursive"/> every mount in the tree.
+    /// Needs CAP_SYS_ADMIN over the filesystem's owning user namespace (the host's, for a host
+    /// filesystem) and a filesystem that supports id-mapped mounts.
+    /// </summary>
+    public static void MapIds(SafeFd tree, SafeFd userNamespace, bool recursive, string targetName)
+    {
+        var flags = AtEmptyPath | (recursive ? AtRecursive : 0);
+        var rc = Libc.hutch_mount_setattr(tree.Fd, "", flags, (ulong)MountAttr.IdMap, 0, 0, (ulong)userNamespace.Fd);
+        GC.KeepAlive(tree);
+        GC.KeepAlive(userNamespace);
+        if (rc < 0)
+        {
+            throw new MountException(recursive ? "id-map (ridmap) the mount tree of" : "id-map the bind mount", null, targetName, -rc, -rc switch
+            {
+                Errno.EINVAL or Errno.EOPNOTSUPP =>
+                    "its filesystem type cannot be id-mapped on this kernel, or a mount in it is id-mapped already (on Linux 6.18 " +
+                    "ext4 and tmpfs can be, proc, sysfs, overlay, ramfs, devpts, mqueue and cgroup2 cannot): bind a directory " +
+                    "of a filesystem that supports it, or remove idmap/ridmap and the mount's mappings",
+                Errno.EPERM => "needs CAP_SYS_ADMIN in the user namespace that owns the filesystem (root on the host for a host filesystem)",
+                Errno.ENOSYS => "mount_setattr needs Linux 5.12 or later",
+                _ => null,
+            });
+        }
+    }
+
+    /// <summary>
     /// open_tree(2) with OPEN_TREE_CLONE: a detached copy of the mount at <paramref name="path"/>
     /// (relative to <paramref name="dir"/>; empty path: the fd itself), with its submounts when recursive.
     /// </summary>

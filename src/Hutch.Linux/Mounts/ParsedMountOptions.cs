@@ -36,8 +36,11 @@ internal sealed class ParsedMountOptions
     /// <summary>The runtime's own instructions (tmpcopyup, copy-symlink ...), the last word for each.</summary>
     public MountExtensions Extensions { get; set; }
 
-    /// <summary>idmap or ridmap was given (id-mapped mounts: not supported yet).</summary>
+    /// <summary>idmap or ridmap was given: an id-mapped bind mount (never passed to mount(2)).</summary>
     public bool IdMap { get; set; }
+
+    /// <summary>The last of idmap/ridmap was ridmap: the id mapping is set on every mount of the (rbind) tree.</summary>
+    public bool RecursiveIdMap { get; set; }
 
     /// <summary>Any recursive attribute was given.</summary>
     public bool HasRecursiveAttributes => RecursiveSet != MountAttr.None || RecursiveClear != MountAttr.None;

@@ -11,11 +11,12 @@ namespace Hutch.Runtime.Features;
 /// hook phases, every mount option MountOptions parses, the namespaces create can make or join
 /// (user with its id maps, time with linux.timeOffsets), every capability, seccomp (libseccomp),
 /// linux.netDevices, linux.memoryPolicy (every mode and flag), cgroup v1 and v2 through cgroupfs or systemd
-/// (--systemd-cgroup, rootful), rdma where the host has the controller.
+/// (--systemd-cgroup, rootful), rdma where the host has the controller, id-mapped bind mounts
+/// (idmap, ridmap, mounts[].uidMappings/gidMappings; listed in mountOptions).
 /// </summary>
 /// <remarks>
 /// apparmor and selinux are off (labels are ignored on hosts without
-/// the LSM); intelRdt and idmap mounts are off.
+/// the LSM); intelRdt is off.
 /// </remarks>
 internal static class ImplementedFeatures
 {
@@ -42,7 +43,8 @@ internal static class ImplementedFeatures
             IntelRdt = new IntelRdtFeatures { Enabled = false },
             // Every mode and flag is passed to set_mempolicy; a kernel that lacks one refuses it at create.
             MemoryPolicy = new MemoryPolicyFeatures { Modes = [.. KnownNames.MemoryPolicyModes], Flags = [.. KnownNames.MemoryPolicyFlags] },
-            MountExtensions = new MountExtensionsFeatures { IdMap = new IdMapFeatures { Enabled = false } },
+            // idmap/ridmap and mounts[].uidMappings/gidMappings on bind mounts (IdMappedTree), as root.
+            MountExtensions = new MountExtensionsFeatures { IdMap = new IdMapFeatures { Enabled = true } },
             NetDevices = NetDevicesFeature.Create(),
         },
         Annotations = new Dictionary<string, string>

@@ -70,6 +70,13 @@ internal static class InitMessageCodec
                     }
                     writer.WriteEndArray();
                     break;
+                case InitIdMapRequest request:
+                    writer.WriteString("type", "idMapRequest");
+                    writer.WriteNumber("mountIndex", request.MountIndex);
+                    break;
+                case InitIdMapped:
+                    writer.WriteString("type", "idMapped");
+                    break;
                 case InitError error:
                     writer.WriteString("type", "error");
                     writer.WriteString("message", error.Message);
@@ -136,6 +143,8 @@ internal static class InitMessageCodec
             "commit" => new InitCommit(),
             "committed" => new InitCommitted(),
             "ready" => new InitReady { Warnings = fields.Warnings ?? [] },
+            "idMapRequest" => new InitIdMapRequest { MountIndex = fields.MountIndex },
+            "idMapped" => new InitIdMapped(),
             "error" => new InitError { Message = fields.Required(fields.Message, "message") },
             null => throw Bad("no \"type\""),
             var other => throw Bad($"unknown type \"{other}\""),
@@ -153,7 +162,7 @@ internal static class InitMessageCodec
     {
         public string? Type, Id, ConfigJson, Bundle, Rootfs, ExecFifoPath, StateDirectory, Message;
         public bool NoPivot, NoNewKeyring, UserNamespace, MountNamespace, UnshareCgroupNamespace;
-        public int HostPid, PreservedFds;
+        public int HostPid, PreservedFds, MountIndex;
         public int? ListenFds, ConsoleSocketFd;
         public List<string>? Warnings;
 
@@ -176,6 +185,7 @@ internal static class InitMessageCodec
                 case "unshareCgroupNamespace": UnshareCgroupNamespace = Boolean(ref reader, name); break;
                 case "hostPid": HostPid = Int(ref reader, name); break;
                 case "preservedFds": PreservedFds = Int(ref reader, name); break;
+                case "mountIndex": MountIndex = Int(ref reader, name); break;
                 case "listenFds": ListenFds = reader.TokenType == JsonTokenType.Null ? null : Int(ref reader, name); break;
                 case "consoleSocketFd": ConsoleSocketFd = reader.TokenType == JsonTokenType.Null ? null : Int(ref reader, name); break;
                 case "warnings": Warnings = Strings(ref reader, name); break;

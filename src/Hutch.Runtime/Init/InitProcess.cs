@@ -68,7 +68,13 @@ internal static class InitProcess
                     throw new InitException($"open the exec fifo {boot.ExecFifoPath}: {Errno.Describe(-rc)}");
                 }
                 using var rootfs = boot.MountNamespace
-                    ? new RootfsBuilder(config, boot.Rootfs, new RootfsOptions { NoPivot = boot.NoPivot, Bundle = boot.Bundle, BindDevices = boot.UserNamespace })
+                    ? new RootfsBuilder(config, boot.Rootfs, new RootfsOptions
+                    {
+                        NoPivot = boot.NoPivot,
+                        Bundle = boot.Bundle,
+                        BindDevices = boot.UserNamespace,
+                        IdMappedTree = (index, source) => RequestIdMappedTree(channel, index, source),
+                    })
                     : null;
                 rootfs?.Prepare();
 
@@ -176,6 +182,23 @@ internal static class InitProcess
             case var other:
                 throw new InitException($"expected commit from the parent, got {other.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// Asks the create parent for the id-mapped copy of mounts[<paramref name="index"/>]'s source
+    /// (InitIdMapRequest with the source's fd) and returns the detached copy it sends back.
+    /// </summary>
+    private static SafeFd RequestIdMappedTree(InitChannel channel, int index, SafeFd source)
+    {
+        channel.Send(new InitIdMapRequest { MountIndex = index });
+        channel.SendFd(source, $"the source of mounts[{index}]");
+        return channel.Receive() switch
+        {
+            InitIdMapped => channel.ReceiveFd($"the id-mapped copy of mounts[{index}]"),
+            // The parent reports its own error as create's; this text only ends the init.
+            InitError error => throw new InitException(error.Message),
+            var other => throw new InitException($"expected idMapped from the parent, got {other?.GetType().Name ?? "end of stream"}"),
+        };
     }
 
     /// <summary>Blocks on exec.fifo until `start`, then startContainer hooks, the terminal as stdio, and execve.</summary>

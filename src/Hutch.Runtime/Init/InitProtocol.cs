@@ -22,6 +22,12 @@ namespace Hutch.Runtime.Init;
 //   [cgroups: issue 5]  [net devices: NetDevices mover]
 //   SyncPipe.Release() --------------------------------> execveat(exe fd, "hutch init")
 //   InitBootstrap {config, bundle, rootfs, fifo, ...} -> RootfsBuilder.Prepare (mounts, /dev)
+//                     <------------------------------- for each id-mapped bind mount (idmap, ridmap,
+//                                                        uidMappings): InitIdMapRequest {index} +
+//                                                        the source's O_PATH fd (SCM_RIGHTS)
+//   in the init's mount namespace (a thread):
+//   open_tree(CLONE), mount_setattr(IDMAP, userns)
+//   InitIdMapped + the detached tree's fd -----------> move_mount it onto the destination
 //                     <------------------------------- InitRunHooks (prestart + createRuntime)
 //   run the hooks (runtime namespace, state on stdin)
 //   InitHooksDone  ------------------------------------> createContainer hooks
@@ -120,6 +126,23 @@ internal sealed class InitCommit : InitMessage;
 /// <summary>Init to parent: the parent-death signal is cleared; the init outlives the create now.</summary>
 internal sealed class InitCommitted : InitMessage;
 
+/// <summary>
+/// Init to parent, while it mounts the config's mounts: mounts[MountIndex] is id-mapped (idmap,
+/// ridmap, uidMappings/gidMappings); the init sends its O_PATH fd of the bind source right after
+/// (InitChannel.SendFd). Setting MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the host filesystem's
+/// user namespace, which the init (root of the container's user namespace only) lacks.
+/// </summary>
+internal sealed class InitIdMapRequest : InitMessage
+{
+    public int MountIndex { get; init; }
+}
+
+/// <summary>
+/// Parent to init: the detached, id-mapped clone of the source follows (InitChannel.SendFd); the
+/// init attaches it at the mount's destination. A failure comes as InitError instead.
+/// </summary>
+internal sealed class InitIdMapped : InitMessage;
+
 /// <summary>Either way: a step failed; Message is the error as the user sees it.</summary>
 internal sealed class InitError : InitMessage
 {
@@ -157,6 +180,42 @@ internal sealed class InitChannel : IDisposable
             }
             sent += n;
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="fd"/> as one byte carrying it in SCM_RIGHTS, right after the message
+    /// it belongs to (InitIdMapRequest, InitIdMapped); the other side takes it with <see cref="ReceiveFd"/>.
+    /// A message's frame and this byte go out in separate sendmsg calls, so a read of the frame
+    /// never consumes the byte that carries the fd.
+    /// </summary>
+    public void SendFd(SafeFd fd, string what)
+    {
+        ReadOnlySpan<byte> marker = [(byte)'F'];
+        var n = Libc.SendWithFd(_socket, marker, fd);
+        if (n < 0)
+        {
+            throw new InitException($"send {what} over the init socket: {Errno.Describe((int)-n)}"
+                + (-n == Errno.EPIPE ? " (the other side is gone)" : ""));
+        }
+    }
+
+    /// <summary>The fd <see cref="SendFd"/> sent after the message just received.</summary>
+    public SafeFd ReceiveFd(string what)
+    {
+        Span<byte> marker = stackalloc byte[1];
+        var fds = new List<SafeFd>();
+        var n = Libc.ReceiveWithFds(_socket, marker, fds, out var truncated);
+        if (n == 1 && marker[0] == (byte)'F' && fds.Count == 1 && !truncated)
+        {
+            return fds[0];
+        }
+        foreach (var extra in fds)
+        {
+            extra.Dispose();
+        }
+        throw new InitException(n < 0
+            ? $"receive {what} over the init socket: {Errno.Describe((int)-n)}"
+            : $"expected {what} over the init socket, got {(n == 0 ? "end of stream" : $"{fds.Count} file descriptors")} (a protocol error between hutch versions?)");
     }
 
     /// <summary>The next message, or null when the other side closed the socket.</summary>

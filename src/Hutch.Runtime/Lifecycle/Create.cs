@@ -480,6 +480,9 @@ internal static class Create
                     return;
                 case InitError error:
                     throw new InitException(error.Message);
+                case InitIdMapRequest request:
+                    ServeIdMapRequest(channel, init, config, request.MountIndex);
+                    break;
                 case InitRunHooks:
                     CrashPoint.Reach("prestart-hooks");
                     try
@@ -501,6 +504,30 @@ internal static class Create
                 default:
                     throw new InitException($"the init sent an unexpected {message.GetType().Name}");
             }
+        }
+    }
+
+    /// <summary>
+    /// An id-mapped bind mount (InitIdMapRequest): receives the source's fd from the init and sends
+    /// back the detached id-mapped copy (IdMappedTree), or the error, which is also create's.
+    /// </summary>
+    private static void ServeIdMapRequest(InitChannel channel, SpawnedProcess init, ContainerConfig config, int index)
+    {
+        using var source = channel.ReceiveFd($"the source of mounts[{index}]");
+        SafeFd tree;
+        try
+        {
+            tree = IdMappedTree.CreateForInit(config, index, source, init.Pid);
+        }
+        catch (Exception e) when (e is Hutch.Linux.Mounts.MountException or NamespaceException or SpawnException)
+        {
+            channel.Send(new InitError { Message = e.Message });
+            throw;
+        }
+        using (tree)
+        {
+            channel.Send(new InitIdMapped());
+            channel.SendFd(tree, $"the id-mapped copy of mounts[{index}]");
         }
     }
 

@@ -16,17 +16,26 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
     private const MountExtensions BindOnlyExtensions =
         MountExtensions.CopySymlink | MountExtensions.SourceNoFollow | MountExtensions.DestinationNoFollow;
 
-    /// <summary>Mounts <paramref name="mount"/>; returns true when it is a tmpfs left rw to be made ro at the end.</summary>
-    public bool Mount(Mount mount)
+    /// <summary>
+    /// Mounts <paramref name="mount"/>, mounts[<paramref name="index"/>] of the config; returns
+    /// true when it is a tmpfs left rw to be made ro at the end.
+    /// </summary>
+    public bool Mount(Mount mount, int index)
     {
         var destination = RootPath.Clean(mount.Destination);
         var parsed = MountOptions.Parse(mount.Options);
-        if (parsed.IdMap || mount.UidMappings is { Count: > 0 } || mount.GidMappings is { Count: > 0 })
-        {
-            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EOPNOTSUPP,
-                "id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported yet");
-        }
         var isBind = parsed.Bind || mount.Type == "bind";
+        if (MountIdMapping.IsIdMapped(mount))
+        {
+            if (!isBind)
+            {
+                // Also refused by ConfigValidator; kept for a builder given an unchecked config.
+                throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
+                    $"{JsonPath.Index("mounts", index)}: id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) apply to bind mounts only");
+            }
+            Bind(mount, destination, parsed, index);
+            return false;
+        }
         if ((parsed.Extensions & MountExtensions.TmpCopyUp) != 0 && (isBind || mount.Type != "tmpfs"))
         {
             throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
@@ -39,7 +48,7 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
         }
         if (isBind)
         {
-            Bind(mount, destination, parsed);
+            Bind(mount, destination, parsed, idMappedIndex: null);
             return false;
         }
         var type = mount.Type;
@@ -98,10 +107,15 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
             options.Add(option is "ro" or "nosuid" or "nodev" or "noexec" ? "r" + option : option);
         }
         var bind = new Mount { Destination = mount.Destination, Type = "bind", Source = "/sys", Options = options };
-        Bind(bind, destination, MountOptions.Parse(options));
+        Bind(bind, destination, MountOptions.Parse(options), idMappedIndex: null);
     }
 
-    private void Bind(Mount mount, string destination, ParsedMountOptions parsed)
+    /// <summary>
+    /// A bind mount of mount.Source; <paramref name="idMappedIndex"/> (the mount's index in the
+    /// config) when it is id-mapped: the source's clone then comes id-mapped from
+    /// RootfsOptions.IdMappedTree and is attached by fd.
+    /// </summary>
+    private void Bind(Mount mount, string destination, ParsedMountOptions parsed, int? idMappedIndex)
     {
         if (string.IsNullOrEmpty(mount.Source))
         {
@@ -134,9 +148,9 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
                 CopySymlink(sourceFd, source, destination);
                 return;
             }
-            if (st.Type == S_IFLNK || (extensions & MountExtensions.DestinationNoFollow) != 0)
+            if (st.Type == S_IFLNK || (extensions & MountExtensions.DestinationNoFollow) != 0 || idMappedIndex is not null)
             {
-                BindWithoutFollowing(sourceFd, source, st.Type, destination, parsed);
+                BindByFd(sourceFd, source, st.Type, destination, parsed, idMappedIndex);
                 return;
             }
             using var target = st.Type == S_IFDIR ? RootPath.MkdirAll(root, destination) : RootPath.CreateFile(root, destination);
@@ -155,12 +169,15 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
     }
 
     /// <summary>
-    /// src-nofollow (a symlink source bound itself) and dest-nofollow (a symlink destination
-    /// mounted over, not followed; it must exist): the source's tree is cloned (open_tree) and
-    /// attached (move_mount) by fds, and its attributes set through the clone's fd, since a path
-    /// lookup of the destination would follow the symlink now mounted there.
+    /// src-nofollow (a symlink source bound itself), dest-nofollow (a symlink destination
+    /// mounted over, not followed; it must exist) and id-mapped mounts: the source's tree is
+    /// cloned (open_tree) and attached (move_mount) by fds, and its attributes set through the
+    /// clone's fd, since a path lookup of the destination would follow the symlink now mounted
+    /// there. An id-mapped clone (<paramref name="idMappedIndex"/>) comes from
+    /// RootfsOptions.IdMappedTree, already id-mapped, detached: nothing is attached if that fails.
     /// </summary>
-    private void BindWithoutFollowing(SafeFd sourceFd, string source, uint sourceType, string destination, ParsedMountOptions parsed)
+    private void BindByFd(SafeFd sourceFd, string source, uint sourceType, string destination, ParsedMountOptions parsed,
+        int? idMappedIndex)
     {
         SafeFd target;
         if ((parsed.Extensions & MountExtensions.DestinationNoFollow) != 0)
@@ -178,7 +195,10 @@ internal sealed class ConfigMounts(SafeFd root, ContainerConfig config, RootfsOp
         }
         using (target)
         {
-            using var clone = Mounter.CloneTree(sourceFd, "", parsed.Recursive, source);
+            using var clone = idMappedIndex is { } index
+                ? (options.IdMappedTree ?? throw new MountException("bind mount", source, destination, Hutch.Linux.Errno.EOPNOTSUPP,
+                      $"{JsonPath.Index("mounts", index)} is id-mapped, which only `hutch create` can set up"))(index, sourceFd)
+                : Mounter.CloneTree(sourceFd, "", parsed.Recursive, source);
             Mounter.Attach(clone, target, source, destination);
             var (set, clear) = MountOptions.ToMountAttr(parsed.Flags, parsed.ClearFlags);
             if (set != MountAttr.None || clear != MountAttr.None)

@@ -54,7 +54,7 @@ internal sealed class RootfsBuilder : IDisposable
             throw new MountException($"{Path.Combine(bundle, "config.json")}: root.path: is required to build the root filesystem");
         }
         return new RootfsBuilder(config, rootfs,
-            new RootfsOptions { Bundle = bundle, NoPivot = options.NoPivot, BindDevices = options.BindDevices });
+            new RootfsOptions { Bundle = bundle, NoPivot = options.NoPivot, BindDevices = options.BindDevices, IdMappedTree = options.IdMappedTree });
     }
 
     /// <summary>Prepare then PivotRoot: everything up to and including pivot_root (or chroot).</summary>
@@ -84,11 +84,12 @@ internal sealed class RootfsBuilder : IDisposable
         PrepareRootMount();
         _root = RootPath.OpenRoot(RootfsPath);
         var mounts = new ConfigMounts(_root, _config, _options);
-        foreach (var mount in _config.Mounts ?? [])
+        var configMounts = _config.Mounts ?? [];
+        for (var i = 0; i < configMounts.Count; i++)
         {
-            if (mounts.Mount(mount))
+            if (mounts.Mount(configMounts[i], i))
             {
-                _readonlyTmpfs.Add(RootPath.Clean(mount.Destination));
+                _readonlyTmpfs.Add(RootPath.Clean(configMounts[i].Destination));
             }
         }
         if (DeviceNodes.NeedsDevSetup(_config))

@@ -100,25 +100,61 @@ internal static class ConfigValidator
 
             CheckMountStrings(path, mount, report);
             CheckProcMount(path, mount, report);
-            LinuxRules.CheckMappingRanges(path + ".uidMappings", mount.UidMappings, report);
-            LinuxRules.CheckMappingRanges(path + ".gidMappings", mount.GidMappings, report);
+            CheckIdMappedMount(path, mount, namespaces, report);
+        }
+    }
 
-            var hasUid = mount.UidMappings is { Count: > 0 };
-            var hasGid = mount.GidMappings is { Count: > 0 };
-            if (hasUid != hasGid)
+    /// <summary>
+    /// config.md, "Mounts" (uidMappings, gidMappings) and the idmap/ridmap options: both mappings
+    /// or neither; without them the container's user namespace gives the mapping, and without one
+    /// "an error MUST be returned". Id-mapped mounts are bind mounts here (runc's rule: a new
+    /// filesystem instance is not id-mapped by hutch). Mappings without idmap/ridmap are applied
+    /// as idmap, as runc does; the spec says the option SHOULD be there, so that is a warning.
+    /// </summary>
+    private static void CheckIdMappedMount(string path, Mount mount, NamespaceSet namespaces, ValidationReport report)
+    {
+        LinuxRules.CheckMappingSizes(path + ".uidMappings", mount.UidMappings, report);
+        LinuxRules.CheckMappingSizes(path + ".gidMappings", mount.GidMappings, report);
+        for (var i = 0; mount.Options != null && i < mount.Options.Count; i++)
+        {
+            if (mount.Options[i] is { } option && (option.StartsWith("idmap=", StringComparison.Ordinal) || option.StartsWith("ridmap=", StringComparison.Ordinal)))
             {
-                // config.md: "If specified, it MUST be specified along with gidMappings" (and vice versa).
-                var (given, missing) = hasUid ? ("uidMappings", "gidMappings") : ("gidMappings", "uidMappings");
-                report.Error(path + "." + missing, $"is missing while {given} is set; an id-mapped mount needs both uidMappings and gidMappings");
+                report.Error(JsonPath.Index(path + ".options", i), $"{JsonPath.Quote(option)} is crun's own form of an id mapping, which hutch " +
+                                                                   "does not read; write \"idmap\" (or \"ridmap\") and give the mapping in this mount's " +
+                                                                   "uidMappings and gidMappings (config.md)");
             }
-            else if (!hasUid && !namespaces.Has("user") && mount.Options is { } options &&
-                     (options.Contains("idmap") || options.Contains("ridmap")))
-            {
-                // config.md, idmap/ridmap: no mappings and no user namespace: "an error MUST be returned".
-                report.Error(path + ".options", "asks for an id-mapped mount (idmap/ridmap) but the mount has no uidMappings/gidMappings " +
-                                                "and the container has no user namespace to take them from; add mappings to the mount " +
-                                                "or a {\"type\": \"user\"} namespace");
-            }
+        }
+        if (!MountIdMapping.IsIdMapped(mount))
+        {
+            return;
+        }
+        var hasUid = mount.UidMappings is { Count: > 0 };
+        var hasGid = mount.GidMappings is { Count: > 0 };
+        var what = MountIdMapping.HasOption(mount) ? "an id-mapped mount (idmap/ridmap)" : "uidMappings/gidMappings (an id-mapped mount)";
+        if (!ContainerPath.IsBind(mount))
+        {
+            report.Error(path + (MountIdMapping.HasOption(mount) ? ".options" : ".uidMappings"),
+                $"asks for {what}, which hutch makes of bind mounts only (as runc does), but this mount has neither \"bind\" nor " +
+                "\"rbind\" in its options; bind-mount a host directory, or remove the id mapping");
+        }
+        if (hasUid != hasGid)
+        {
+            // config.md: "If specified, it MUST be specified along with gidMappings" (and vice versa).
+            var (given, missing) = hasUid ? ("uidMappings", "gidMappings") : ("gidMappings", "uidMappings");
+            report.Error(path + "." + missing, $"is missing while {given} is set; an id-mapped mount needs both uidMappings and gidMappings");
+        }
+        else if (!hasUid && !namespaces.Has("user"))
+        {
+            // config.md, idmap/ridmap: no mappings and no user namespace: "an error MUST be returned".
+            report.Error(path + ".options", "asks for an id-mapped mount (idmap/ridmap) but the mount has no uidMappings/gidMappings " +
+                                            "and the container has no user namespace to take them from; add mappings to the mount " +
+                                            "or a {\"type\": \"user\"} namespace");
+        }
+        if (hasUid && hasGid && !MountIdMapping.HasOption(mount))
+        {
+            report.Warning(path + ".options", "has no \"idmap\" or \"ridmap\" though the mount has uidMappings/gidMappings; they are " +
+                                              "applied as \"idmap\" (the top mount only): add the option, which config.md asks for so that " +
+                                              "older runtimes refuse the mount instead of ignoring the mappings");
         }
     }
 

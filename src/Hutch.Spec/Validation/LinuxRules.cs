@@ -97,7 +97,8 @@ internal static class LinuxRules
         CheckMappingSizes("linux.gidMappings", linux.GidMappings, report);
     }
 
-    private static void CheckMappingSizes(string listPath, List<LinuxIdMapping>? mappings, ValidationReport report)
+    /// <summary>Every size non-zero, every range within the kernel's ids (<see cref="CheckMappingRanges"/>).</summary>
+    internal static void CheckMappingSizes(string listPath, List<LinuxIdMapping>? mappings, ValidationReport report)
     {
         for (var i = 0; mappings != null && i < mappings.Count; i++)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Hutch.Linux.Interop;
+using Hutch.Linux.Mounts;
 using Hutch.Testing;
 using Hutch.Linux.Namespaces;
 using Hutch.Linux.Spawn;
@@ -171,6 +172,43 @@ public class NativeAbiTests
             ("ECANCELED", 125), ("ECHILD", Errno.ECHILD),
         ];
         AssertAll(constants);
+    }
+
+    private const string MountProbeSource = """
+        #include <fcntl.h>
+        #include <linux/mount.h>
+        #include <stdio.h>
+        #define V(x) printf("%s %lld\n", #x, (long long)(x))
+        int main(void) {
+            V(MOUNT_ATTR_RDONLY); V(MOUNT_ATTR_NOSUID); V(MOUNT_ATTR_NODEV); V(MOUNT_ATTR_NOEXEC); V(MOUNT_ATTR__ATIME);
+            V(MOUNT_ATTR_NOATIME); V(MOUNT_ATTR_STRICTATIME); V(MOUNT_ATTR_NODIRATIME); V(MOUNT_ATTR_IDMAP);
+            V(MOUNT_ATTR_NOSYMFOLLOW); V(OPEN_TREE_CLONE); V(OPEN_TREE_CLOEXEC); V(MOVE_MOUNT_F_EMPTY_PATH);
+            V(MOVE_MOUNT_T_EMPTY_PATH); V(AT_EMPTY_PATH); V(AT_RECURSIVE);
+            return 0;
+        }
+        """;
+
+    private static readonly Lazy<Dictionary<string, long>> MountProbe = new(() => CProbe.Run(MountProbeSource));
+
+    /// <summary>What id-mapped mounts and the other fd mounts pass to open_tree, mount_setattr and move_mount (linux/mount.h).</summary>
+    [GccFact]
+    public void Mount_attributes_and_fd_mount_flags_match_linux_mount_h()
+    {
+        (string C, long CSharp)[] constants =
+        [
+            ("MOUNT_ATTR_RDONLY", (long)MountAttr.ReadOnly), ("MOUNT_ATTR_NOSUID", (long)MountAttr.NoSuid),
+            ("MOUNT_ATTR_NODEV", (long)MountAttr.NoDev), ("MOUNT_ATTR_NOEXEC", (long)MountAttr.NoExec),
+            ("MOUNT_ATTR__ATIME", (long)MountAttr.AtimeMask), ("MOUNT_ATTR_NOATIME", (long)MountAttr.NoAtime),
+            ("MOUNT_ATTR_STRICTATIME", (long)MountAttr.StrictAtime), ("MOUNT_ATTR_NODIRATIME", (long)MountAttr.NoDirAtime),
+            ("MOUNT_ATTR_IDMAP", (long)MountAttr.IdMap), ("MOUNT_ATTR_NOSYMFOLLOW", (long)MountAttr.NoSymFollow),
+            ("OPEN_TREE_CLONE", MountSyscallFlags.OpenTreeClone), ("OPEN_TREE_CLOEXEC", MountSyscallFlags.OpenTreeCloexec),
+            ("MOVE_MOUNT_F_EMPTY_PATH", MountSyscallFlags.MoveMountFromEmptyPath),
+            ("MOVE_MOUNT_T_EMPTY_PATH", MountSyscallFlags.MoveMountToEmptyPath),
+            ("AT_EMPTY_PATH", MountSyscallFlags.AtEmptyPath), ("AT_RECURSIVE", MountSyscallFlags.AtRecursive),
+        ];
+        var wrong = constants.Where(c => MountProbe.Value[c.C] != c.CSharp)
+            .Select(c => $"{c.C}: C {MountProbe.Value[c.C]}, C# {c.CSharp}").ToList();
+        Assert.True(wrong.Count == 0, string.Join("; ", wrong));
     }
 
     private static void AssertAll((string C, long CSharp)[] constants)

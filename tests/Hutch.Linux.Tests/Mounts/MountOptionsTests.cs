@@ -187,16 +187,33 @@ public class MountOptionsTests
     }
 
     [Theory]
-    [InlineData("idmap")]
-    [InlineData("ridmap")]
-    [InlineData("idmap=uids=0-1000-10;gids=0-1000-10")]
-    public void Id_mapped_mounts_are_recognised_to_be_refused_and_not_advertised(string option)
+    [InlineData("idmap", false)]
+    [InlineData("ridmap", true)]
+    [InlineData("idmap=uids=0-1000-10;gids=0-1000-10", false)]
+    [InlineData("ridmap=uids=0-1000-10;gids=0-1000-10", true)]
+    public void Id_mapped_mount_options_never_reach_the_data_string(string option, bool recursive)
     {
         var parsed = MountOptions.Parse(["rbind", option]);
 
         Assert.True(parsed.IdMap);
+        Assert.Equal(recursive, parsed.RecursiveIdMap);
+        Assert.True(parsed.Recursive);
         Assert.Equal("", parsed.Data);
-        Assert.DoesNotContain(MountOptions.KnownOptions, o => o.Contains("idmap", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Idmap_and_ridmap_are_advertised_but_not_crun_s_mapping_form()
+    {
+        Assert.Contains("idmap", MountOptions.KnownOptions);
+        Assert.Contains("ridmap", MountOptions.KnownOptions);
+        Assert.DoesNotContain(MountOptions.KnownOptions, o => o.Contains('=', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_last_of_idmap_and_ridmap_wins()
+    {
+        Assert.False(MountOptions.Parse(["ridmap", "idmap"]).RecursiveIdMap);
+        Assert.True(MountOptions.Parse(["idmap", "ridmap"]).RecursiveIdMap);
     }
 
     [Fact]

@@ -37,14 +37,17 @@ public class DieWithParentSpawnTests
 
     private static void WaitUntilBlockedOnItsSyncPipe(int pid)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (File.ReadAllText($"/proc/{pid}/wchan").Trim() != "pipe_read")
+        // Generous: on a loaded 2-core machine the child may wait long for a CPU.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        string wchan;
+        // pipe_read; anon_pipe_read since Linux 6.15 split pipes from FIFOs.
+        while ((wchan = File.ReadAllText($"/proc/{pid}/wchan").Trim()) is not ("pipe_read" or "anon_pipe_read"))
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the child {pid} never blocked on its sync pipe");
+                throw new TimeoutException($"the child {pid} never blocked on its sync pipe (last seen in {wchan}, state {File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2]})");
             }
-            Thread.Yield();
+            Thread.Sleep(2); // not a spin: the child needs the CPU to get there
         }
     }
 
@@ -52,7 +55,31 @@ public class DieWithParentSpawnTests
     private static SpawnedProcess SpawnOnThreadThatExits(SyncPipe sync, bool dieWithParent)
     {
         SpawnedProcess? process = null;
+        Exception? failure = null;
         var thread = new Thread(() =>
+        {
+            try
+            {
+                SpawnAndWait();
+            }
+#pragma warning disable CA1031 // reported on the test's thread: an exception here would crash the test host
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(120)), "the spawning thread did not end");
+        if (failure is not null)
+        {
+            process?.Dispose();
+            throw new InvalidOperationException("the spawning thread failed", failure);
+        }
+        Assert.NotNull(process);
+        return process;
+
+        void SpawnAndWait()
         {
             process = Spawner.Spawn(new SpawnPlan
             {
@@ -66,10 +93,6 @@ public class DieWithParentSpawnTests
             // In create this cannot matter: a create gone that early also closes the sync pipe,
             // and the child exits at EOF without executing anything.
             WaitUntilBlockedOnItsSyncPipe(process.Pid);
-        });
-        thread.Start();
-        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the spawning thread did not end");
-        Assert.NotNull(process);
-        return process;
+        }
     }
 }

@@ -53,6 +53,8 @@ public sealed class InitMessageCodecTests
     {
         Assert.IsType<InitRunHooks>(InitMessageCodec.Decode(InitMessageCodec.Encode(new InitRunHooks())));
         Assert.IsType<InitHooksDone>(InitMessageCodec.Decode(InitMessageCodec.Encode(new InitHooksDone())));
+        Assert.Equal(7, Assert.IsType<InitIdMapRequest>(InitMessageCodec.Decode(InitMessageCodec.Encode(new InitIdMapRequest { MountIndex = 7 }))).MountIndex);
+        Assert.IsType<InitIdMapped>(InitMessageCodec.Decode(InitMessageCodec.Encode(new InitIdMapped())));
         var ready = Assert.IsType<InitReady>(InitMessageCodec.Decode(InitMessageCodec.Encode(new InitReady { Warnings = ["a", "b \"c\""] })));
         Assert.Equal(["a", "b \"c\""], ready.Warnings);
         var error = Assert.IsType<InitError>(InitMessageCodec.Decode(InitMessageCodec.Encode(new InitError { Message = "mount /proc: EPERM\nline 2" })));

@@ -427,10 +427,10 @@ public class RootfsBuilderTests
     }
 
     [RootFact]
-    public void An_idmap_mount_is_reported_as_not_supported()
+    public void An_id_mapped_mount_without_create_s_parent_fails_naming_the_mount()
     {
         using var bundle = new TestBundle();
-        var config = Config([M("/mnt", "bind", bundle.Dir, "rbind", "idmap")]);
+        var config = Config([M("/mnt", "bind", bundle.HostDir("data"), "rbind", "idmap")]);
 
         var error = MountNamespaceThread.Run(() =>
         {
@@ -438,6 +438,84 @@ public class RootfsBuilderTests
             return Record.Exception(builder.Prepare);
         });
 
-        Assert.Contains("not supported yet", Assert.IsType<MountException>(error).Message, StringComparison.Ordinal);
+        var message = Assert.IsType<MountException>(error).Message;
+        Assert.Contains("mounts[0] is id-mapped", message, StringComparison.Ordinal);
+        Assert.Contains("only `hutch create` can set up", message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The builder's side of an id-mapped bind (the init's, without the parent): the source's
+    /// O_PATH fd goes to RootfsOptions.IdMappedTree with the mount's index, and the detached
+    /// id-mapped clone that comes back is attached with the mount's own attributes. Here the test
+    /// thread (host root, in the source's mount namespace) makes the clone itself, mapping
+    /// on-disk 0 to 4242 and 7 to 4343: through the mount, a file the host made as root shows 4242.
+    /// </summary>
+    [RootFact]
+    public void An_id_mapped_bind_is_attached_read_only_with_the_mapping_the_callback_set()
+    {
+        using var bundle = new TestBundle();
+        var data = bundle.HostDir("data");
+        File.WriteAllText(Path.Combine(data, "hello"), "hi");
+        var mount = M("/mnt/data", "bind", data, "bind", "idmap", "ro");
+        var config = Config([M("/proc", "proc", "proc"), mount]);
+        var asked = new List<int>();
+
+        var (node, entry) = MountNamespaceThread.Run(() =>
+        {
+            File.WriteAllText(Path.Combine(bundle.Dir, "config.json"), config.ToJsonString());
+            using var builder = RootfsBuilder.ForBundle(bundle.Dir, new RootfsOptions
+            {
+                IdMappedTree = (index, source) =>
+                {
+                    asked.Add(index);
+                    using var userNamespace = Hutch.Linux.Namespaces.MappedUserNamespace.Create(
+                        [new(0, 4242, 1), new(7, 4343, 1)], [new(0, 4242, 1)]);
+                    var spec = new Hutch.Spec.Mount { Destination = "/mnt/data", Source = data, Options = ["bind", "idmap", "ro"] };
+                    return IdMappedTree.Create(spec, index, source, userNamespace);
+                },
+            });
+            builder.Prepare();
+            var inside = Path.Combine(bundle.Rootfs, "mnt", "data");
+            return (Probe.Stat(Path.Combine(inside, "hello")), MountInfo.Read().Last(e => e.MountPoint == inside));
+        });
+
+        Assert.Equal([1], asked);
+        Assert.NotNull(node);
+        Assert.Equal(4242u, node.Uid);
+        Assert.Equal(4242u, node.Gid);
+        Assert.True(entry.HasOption("idmapped"), string.Join(",", entry.MountOptions));
+        Assert.True(entry.HasOption("ro"), string.Join(",", entry.MountOptions));
+        // Unchanged on the host.
+        Assert.Equal(0u, Probe.Stat(Path.Combine(data, "hello"))!.Uid);
+    }
+
+    /// <summary>A filesystem that cannot be id-mapped (procfs, measured on 6.18): the clone is refused and nothing is attached.</summary>
+    [RootFact]
+    public void A_proc_source_cannot_be_id_mapped_and_nothing_is_attached()
+    {
+        using var bundle = new TestBundle();
+        var config = Config([M("/mnt/sys", "bind", "/proc/sys", "bind", "idmap")]);
+
+        var (error, attached) = MountNamespaceThread.Run(() =>
+        {
+            File.WriteAllText(Path.Combine(bundle.Dir, "config.json"), config.ToJsonString());
+            using var builder = RootfsBuilder.ForBundle(bundle.Dir, new RootfsOptions
+            {
+                IdMappedTree = (index, source) =>
+                {
+                    using var userNamespace = Hutch.Linux.Namespaces.MappedUserNamespace.Create([new(0, 4242, 1)], [new(0, 4242, 1)]);
+                    var spec = new Hutch.Spec.Mount { Destination = "/mnt/sys", Source = "/proc/sys", Options = ["bind", "idmap"] };
+                    return IdMappedTree.Create(spec, index, source, userNamespace);
+                },
+            });
+            var failure = Record.Exception(builder.Prepare);
+            var target = Path.Combine(bundle.Rootfs, "mnt", "sys");
+            return (failure, MountInfo.Read().Any(e => e.MountPoint == target));
+        });
+
+        var message = Assert.IsType<MountException>(error).Message;
+        Assert.Contains("mounts[0] (/proc/sys on /mnt/sys)", message, StringComparison.Ordinal);
+        Assert.Contains("cannot be id-mapped", message, StringComparison.Ordinal);
+        Assert.False(attached);
     }
 }

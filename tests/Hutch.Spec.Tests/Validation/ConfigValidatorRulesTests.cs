@@ -18,6 +18,17 @@ public class ConfigValidatorRulesTests
         L(c).GidMappings = [new LinuxIdMapping { ContainerID = 0, HostID = 100000, Size = 65536 }];
     }
 
+    /// <summary>Puts a bind mount of /srv on /data first: it is mounts[0].</summary>
+    private static Mount BindFirst(ContainerConfig c, params string[] options)
+    {
+        var bind = new Mount { Destination = "/data", Type = "bind", Source = "/srv", Options = ["rbind", .. options] };
+        c.Mounts!.Insert(0, bind);
+        return bind;
+    }
+
+    private static List<LinuxIdMapping> Map(uint containerId, uint hostId, uint size) =>
+        [new LinuxIdMapping { ContainerID = containerId, HostID = hostId, Size = size }];
+
     private static LinuxSeccomp Seccomp(ContainerConfig c) =>
         L(c).Seccomp ??= new LinuxSeccomp
         {
@@ -54,10 +65,17 @@ public class ConfigValidatorRulesTests
 
         // mounts
         { "mount without destination", c => c.Mounts![1].Destination = "", "mounts[1].destination", "is required" },
-        { "mount uidMappings alone", c => c.Mounts![0].UidMappings = [new LinuxIdMapping { Size = 1 }], "mounts[0].gidMappings", "needs both" },
-        { "mount gidMappings alone", c => c.Mounts![2].GidMappings = [new LinuxIdMapping { Size = 1 }], "mounts[2].uidMappings", "needs both" },
-        { "idmap without mappings or user namespace", c => c.Mounts![0].Options = ["rbind", "idmap"], "mounts[0].options", "no user namespace" },
-        { "ridmap without mappings or user namespace", c => c.Mounts![0].Options = ["ridmap"], "mounts[0].options", "idmap/ridmap" },
+        { "mount uidMappings alone", c => BindFirst(c, "idmap").UidMappings = Map(0, 1000, 1), "mounts[0].gidMappings", "needs both" },
+        { "mount gidMappings alone", c => BindFirst(c, "idmap").GidMappings = Map(0, 1000, 1), "mounts[0].uidMappings", "needs both" },
+        { "idmap without mappings or user namespace", c => BindFirst(c, "idmap"), "mounts[0].options", "no user namespace" },
+        { "ridmap without mappings or user namespace", c => BindFirst(c, "ridmap"), "mounts[0].options", "idmap/ridmap" },
+        { "idmap on a proc mount", c => { AddUserNamespace(c); c.Mounts![0].Options = ["idmap"]; }, "mounts[0].options", "of bind mounts only" },
+        { "mappings on a tmpfs mount", c => { var m = c.Mounts![1]; m.Options = [.. m.Options!, "idmap"]; m.UidMappings = Map(0, 1000, 1); m.GidMappings = Map(0, 1000, 1); }, "mounts[1].options", "of bind mounts only" },
+        { "mappings without idmap on a proc mount", c => { c.Mounts![0].UidMappings = Map(0, 1000, 1); c.Mounts![0].GidMappings = Map(0, 1000, 1); }, "mounts[0].uidMappings", "neither \"bind\" nor \"rbind\"" },
+        { "zero-size mount mapping", c => { var m = BindFirst(c, "idmap"); m.UidMappings = Map(0, 1000, 0); m.GidMappings = Map(0, 1000, 1); }, "mounts[0].uidMappings[0].size", "at least one id" },
+        { "mount mapping past the last id", c => { var m = BindFirst(c, "idmap"); m.UidMappings = Map(0, 1000, 1); m.GidMappings = Map(0, 4294967295, 1); }, "mounts[0].gidMappings[0]", "maps hostID 4294967295" },
+        { "mount mapping wrapping past 2^32", c => { var m = BindFirst(c, "ridmap"); m.UidMappings = Map(4294967000, 0, 1000); m.GidMappings = Map(0, 0, 1); }, "mounts[0].uidMappings[0]", "maps containerID 4294967000 to 4294967999" },
+        { "crun's idmap=uids= form", c => BindFirst(c, "idmap=uids=0-1000-10;gids=0-1000-10"), "mounts[0].options[1]", "crun's own form" },
 
         // process
         { "empty cwd", c => P(c).Cwd = "", "process.cwd", "is required" },
@@ -221,8 +239,12 @@ public class ConfigValidatorRulesTests
         { "relative root path", c => c.Root!.Path = "rootfs" },
         { "absolute root path", c => c.Root!.Path = "/var/lib/x/rootfs" },
         { "relative mount destination (deprecated, warned)", c => c.Mounts![0].Destination = "proc" },
-        { "mount with both mappings", c => { c.Mounts![0].UidMappings = [new LinuxIdMapping { Size = 1 }]; c.Mounts![0].GidMappings = [new LinuxIdMapping { Size = 1 }]; } },
-        { "idmap with a user namespace", c => { AddUserNamespace(c); c.Mounts![0].Options = ["rbind", "idmap"]; } },
+        { "bind mount with idmap and both mappings", c => { var m = BindFirst(c, "idmap"); m.UidMappings = Map(0, 1000, 1); m.GidMappings = Map(0, 1000, 1); } },
+        { "bind mount with ridmap and both mappings up to the last id", c => { var m = BindFirst(c, "ridmap"); m.UidMappings = Map(0, 4294967294, 1); m.GidMappings = Map(4294967294, 0, 1); } },
+        { "type bind mount with mappings and no option (warned)", c => { var m = BindFirst(c); m.Options = ["ro"]; m.UidMappings = Map(0, 1000, 1); m.GidMappings = Map(0, 1000, 1); } },
+        { "idmap with a user namespace", c => { AddUserNamespace(c); BindFirst(c, "idmap"); } },
+        { "ridmap with a joined user namespace", c => { L(c).Namespaces!.Add(new LinuxNamespace { Type = "user", Path = "/proc/1/ns/user" }); BindFirst(c, "ridmap"); } },
+        { "empty mount mapping lists are no mapping", c => { var m = BindFirst(c); m.UidMappings = []; m.GidMappings = []; } },
         { "consoleSize without terminal (ignored)", c => { P(c).Terminal = false; P(c).ConsoleSize = new Box { Height = 25, Width = 80 }; } },
         { "soft equal to hard", c => P(c).Rlimits![0].Soft = 1024 },
         { "every rlimit once", c => P(c).Rlimits = [.. KnownNames.Rlimits.Select(t => new PosixRlimit { Type = t, Soft = 1, Hard = 2 })] },
@@ -283,6 +305,22 @@ public class ConfigValidatorRulesTests
         var warning = Assert.Single(report.Warnings);
         Assert.Equal($"process.capabilities.effective[{P(config).Capabilities!.Effective!.Count - 1}]", warning.Path);
         Assert.Contains("\"CAP_NET_ADMINS\" is not a capability", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mount_mappings_without_idmap_or_ridmap_are_a_warning()
+    {
+        var config = Default(c =>
+        {
+            var m = BindFirst(c);
+            m.UidMappings = Map(0, 1000, 1);
+            m.GidMappings = Map(0, 1000, 1);
+        });
+        var report = ConfigValidator.Check(config);
+        Assert.Empty(report.Errors);
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal("mounts[0].options", warning.Path);
+        Assert.Contains("applied as \"idmap\"", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

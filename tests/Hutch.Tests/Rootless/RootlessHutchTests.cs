@@ -7,7 +7,7 @@ namespace Hutch.Tests.Rootless;
 /// hutch run by a real unprivileged user (RootlessUser), each case next to runc doing the same:
 /// `spec --rootless` + `run`, the create/start/exec/ps/kill/delete lifecycle with the state in
 /// $XDG_RUNTIME_DIR, limits refused without a cgroup the user may write, limits applied in a
-/// cgroup delegated to the user, and netDevices refused before anything is made.
+/// cgroup delegated to the user, and netDevices and id-mapped mounts refused before anything is made.
 /// </summary>
 public sealed class RootlessHutchTests(RootlessUser user) : IClassFixture<RootlessUser>
 {
@@ -151,6 +151,37 @@ public sealed class RootlessHutchTests(RootlessUser user) : IClassFixture<Rootle
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("linux.netDevices (`hrl-nodev0`): rootless hutch cannot move host network devices", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("needs CAP_NET_ADMIN over that namespace", run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(user.RuntimeDir, "hutch", id)));
+    }
+
+    /// <summary>
+    /// MOUNT_ATTR_IDMAP on a host filesystem needs CAP_SYS_ADMIN in the host's user namespace: an
+    /// id-mapped mount is refused, naming it, before anything is made (runc 1.2 refuses it too).
+    /// </summary>
+    [RootlessFact]
+    public void Id_mapped_mounts_are_refused_before_anything_is_made()
+    {
+        var bundle = user.NewDirectory("idmap");
+        Assert.Equal(0, user.Run(bundle, user.Hutch, "spec", "--rootless").ExitCode);
+        var index = -1;
+        EditConfig(bundle, args: ["true"], edit: config =>
+        {
+            var mounts = config["mounts"]!.AsArray();
+            index = mounts.Count;
+            mounts.Add((JsonNode)new JsonObject
+            {
+                ["destination"] = "/data",
+                ["type"] = "bind",
+                ["source"] = bundle,
+                ["options"] = new JsonArray("rbind", "idmap"),
+            });
+        });
+        var id = NewId();
+
+        var run = user.Run(bundle, user.Hutch, "run", id);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"mounts[{index}]: rootless hutch cannot make id-mapped mounts", run.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(user.RuntimeDir, "hutch", id)));
     }
 

@@ -28,12 +28,14 @@ public class ProcessSetupAbiTests
             OFF(hutch_proc_setup, bounding); OFF(hutch_proc_setup, ambient); OFF(hutch_proc_setup, personality);
             OFF(hutch_proc_setup, caps); OFF(hutch_proc_setup, last_cap); OFF(hutch_proc_setup, exec);
             OFF(hutch_proc_setup, mempolicy_mode); OFF(hutch_proc_setup, mempolicy_nodes); OFF(hutch_proc_setup, mempolicy_node_bits);
+            OFF(hutch_proc_setup, root_fd);
             OFF(hutch_spawn_plan, proc_setup);
             V(HUTCH_PROC_NO_NEW_PRIVS); V(HUTCH_PROC_PERSONALITY); V(HUTCH_PROC_MEMPOLICY); V(HUTCH_STEP_PROC_SETUP);
             V(HUTCH_PROC_STEP_SETSID); V(HUTCH_PROC_STEP_CTTY); V(HUTCH_PROC_STEP_PERSONALITY); V(HUTCH_PROC_STEP_BOUNDING);
             V(HUTCH_PROC_STEP_KEEPCAPS); V(HUTCH_PROC_STEP_SETGROUPS); V(HUTCH_PROC_STEP_SETRESGID); V(HUTCH_PROC_STEP_SETRESUID);
             V(HUTCH_PROC_STEP_CHDIR); V(HUTCH_PROC_STEP_CWD); V(HUTCH_PROC_STEP_CAPSET); V(HUTCH_PROC_STEP_AMBIENT);
             V(HUTCH_PROC_STEP_NO_NEW_PRIVS); V(HUTCH_PROC_STEP_MEMPOLICY); V(HUTCH_PROC_STEP_EXEC_BASE);
+            V(HUTCH_PROC_CHROOT); V(HUTCH_PROC_STEP_CHROOT);
             V(MPOL_DEFAULT); V(MPOL_PREFERRED); V(MPOL_BIND); V(MPOL_INTERLEAVE); V(MPOL_LOCAL);
             V(MPOL_PREFERRED_MANY);
             V(MPOL_F_NUMA_BALANCING); V(MPOL_F_RELATIVE_NODES); V(MPOL_F_STATIC_NODES);
@@ -52,6 +54,7 @@ public class ProcessSetupAbiTests
             ("tty_fd", "TtyFd"), ("groups", "Groups"), ("cwd", "Cwd"), ("bounding", "Bounding"), ("ambient", "Ambient"),
             ("personality", "Personality"), ("caps", "Caps"), ("last_cap", "LastCap"), ("exec", "Exec"),
             ("mempolicy_mode", "MempolicyMode"), ("mempolicy_nodes", "MempolicyNodes"), ("mempolicy_node_bits", "MempolicyNodeBits"),
+            ("root_fd", "RootFd"),
         ];
         foreach (var (c, csharp) in fields)
         {

@@ -37,19 +37,22 @@ public sealed class MountNamespaceTests(ContainerHost host) : IClassFixture<Cont
         }
     }
 
+    /// <summary>A bundle without a mount namespace (and so without mounts, masked or read-only paths, or a read-only root) running <paramref name="args"/>.</summary>
+    private string WithoutMountNamespace(params string[] args) => host.Bundle(c =>
+    {
+        c.Linux!.Namespaces = [.. c.Linux.Namespaces!.Where(n => n.Type != "mount")];
+        c.Mounts = [];
+        c.Linux.MaskedPaths = null;
+        c.Linux.ReadonlyPaths = null;
+        c.Root!.Readonly = false;
+        c.Process!.Args = [.. args];
+    });
+
     [ContainerFact]
     public void Without_a_mount_namespace_the_process_runs_in_the_rootfs_not_in_the_hosts_root()
     {
         var id = host.NewId("nomnt");
-        var bundle = host.Bundle(c =>
-        {
-            c.Linux!.Namespaces = [.. c.Linux.Namespaces!.Where(n => n.Type != "mount")];
-            c.Mounts = [];
-            c.Linux.MaskedPaths = null;
-            c.Linux.ReadonlyPaths = null;
-            c.Root!.Readonly = false;
-            c.Process!.Args = ["ls", "-1a", "/"];
-        });
+        var bundle = WithoutMountNamespace("ls", "-1a", "/");
 
         var run = host.Hutch("run", "--bundle", bundle, id);
 
@@ -64,15 +67,7 @@ public sealed class MountNamespaceTests(ContainerHost host) : IClassFixture<Cont
     public void Without_a_mount_namespace_exec_runs_in_the_rootfs_not_in_the_hosts_root()
     {
         var id = host.NewId("nomntx");
-        var bundle = host.Bundle(c =>
-        {
-            c.Linux!.Namespaces = [.. c.Linux.Namespaces!.Where(n => n.Type != "mount")];
-            c.Mounts = [];
-            c.Linux.MaskedPaths = null;
-            c.Linux.ReadonlyPaths = null;
-            c.Root!.Readonly = false;
-            c.Process!.Args = ["sleep", "1000"];
-        });
+        var bundle = WithoutMountNamespace("sleep", "1000");
         try
         {
             var run = host.Hutch("run", "--detach", "--bundle", bundle, id);

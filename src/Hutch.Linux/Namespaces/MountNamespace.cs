@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Hutch.Linux.Interop;
 
 namespace Hutch.Linux.Namespaces;
@@ -17,40 +16,21 @@ internal static class MountNamespace
     /// </summary>
     public static T RunIn<T>(SafeFd mountNamespace, string name, Func<T> action)
     {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
         var fd = mountNamespace.Fd;
-        var thread = new Thread(() =>
+        var result = NamespaceThread.Run("hutch mntns", () =>
         {
-            try
+            if (Libc.unshare(CloneFs) != 0)
             {
-                if (Libc.unshare(CloneFs) != 0)
-                {
-                    throw new NamespaceException("unshare the fs attributes (CLONE_FS) to join", name, Libc.LastErrno);
-                }
-                if (Libc.setns(fd, (int)NamespaceKind.Mount) != 0)
-                {
-                    var errno = Libc.LastErrno;
-                    throw new NamespaceException("join the mount namespace", name, errno,
-                        errno == Errno.EINVAL ? "the file descriptor is not a mount namespace" : null);
-                }
-                result = action();
+                throw new NamespaceException("unshare the fs attributes (CLONE_FS) to join", name, Libc.LastErrno);
             }
-#pragma warning disable CA1031 // every failure travels back to the caller's thread
-            catch (Exception e)
-#pragma warning restore CA1031
+            if (Libc.setns(fd, (int)NamespaceKind.Mount) != 0)
             {
-                failure = ExceptionDispatchInfo.Capture(e);
+                var errno = Libc.LastErrno;
+                throw new NamespaceException("join the mount namespace", name, errno,
+                    errno == Errno.EINVAL ? "the file descriptor is not a mount namespace" : null);
             }
-        }, maxStackSize: 256 * 1024)
-        {
-            IsBackground = true,
-            Name = "hutch mntns",
-        };
-        thread.Start();
-        thread.Join();
+        }, action);
         GC.KeepAlive(mountNamespace);
-        failure?.Throw();
         return result;
     }
 

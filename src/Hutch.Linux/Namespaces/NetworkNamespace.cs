@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Hutch.Linux.Interop;
 using Microsoft.Win32.SafeHandles;
@@ -84,38 +83,20 @@ internal static class NetworkNamespace
     /// </summary>
     public static T RunIn<T>(SafeHandle netnsFd, Func<T> action)
     {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
         var added = false;
         netnsFd.DangerousAddRef(ref added);
         try
         {
             var fd = (int)netnsFd.DangerousGetHandle();
-            var thread = new Thread(() =>
+            return NamespaceThread.Run("hutch netns", () =>
             {
-                try
+                if (Libc.setns(fd, CLONE_NEWNET) != 0)
                 {
-                    if (Libc.setns(fd, CLONE_NEWNET) != 0)
-                    {
-                        var errno = Libc.LastErrno;
-                        throw new NetworkNamespaceException("join network namespace", DescribeFd(fd), errno,
-                            errno == Errno.EINVAL ? "the file descriptor is not a network namespace" : null);
-                    }
-                    result = action();
+                    var errno = Libc.LastErrno;
+                    throw new NetworkNamespaceException("join network namespace", DescribeFd(fd), errno,
+                        errno == Errno.EINVAL ? "the file descriptor is not a network namespace" : null);
                 }
-#pragma warning disable CA1031 // every failure travels back to the caller's thread
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    failure = ExceptionDispatchInfo.Capture(e);
-                }
-            }, maxStackSize: 256 * 1024)
-            {
-                IsBackground = true,
-                Name = "hutch netns",
-            };
-            thread.Start();
-            thread.Join();
+            }, action);
         }
         finally
         {
@@ -124,8 +105,6 @@ internal static class NetworkNamespace
                 netnsFd.DangerousRelease();
             }
         }
-        failure?.Throw();
-        return result;
     }
 
     /// <summary>Runs an action inside the namespace; see <see cref="RunIn{T}"/>.</summary>

@@ -124,7 +124,9 @@ internal sealed class SystemdScope : IDisposable
         // made are found as they are; those it did not (freezer, cpuset, ... on v1) are made here.
         Cgroup = Cgroup.Create(_layout, CgroupPath);
         Cgroup.AddProcess(pid);
-        CgroupResources.Apply(Cgroup, _layout, _resources, warn: _warn);
+        // A user's unit (rootless): what the kernel refuses a user namespace's root (the eBPF
+        // device filter) is skipped, as the cgroupfs driver skips it rootless.
+        CgroupResources.Apply(Cgroup, _layout, _resources, warn: _warn, rootless: UserManager);
         return Cgroup;
     }
 

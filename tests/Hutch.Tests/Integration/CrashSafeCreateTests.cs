@@ -150,6 +150,19 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
         }
     }
 
+    /// <summary>/proc/PID/comm, or "" when the process is gone.</summary>
+    private static string Comm(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Live processes other than <paramref name="initPid"/> whose pid namespace is <paramref name="ns"/>.</summary>
     private static List<int> OthersInNamespace(int initPid, string? ns)
     {
@@ -205,7 +218,12 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
                         Thread.Sleep(20);
                     }
                     pid = File.ReadAllText(hookPid).Trim();
-                    Assert.Equal('S', ProcessState(int.Parse(pid, CultureInfo.InvariantCulture)));
+                    // The hook is running for good once its shell has become `sleep`.
+                    while (Comm(pid) != "sleep")
+                    {
+                        Assert.True(DateTime.UtcNow < deadline, $"the hook (pid {pid}) did not reach its sleep: {Comm(pid)}");
+                        Thread.Sleep(20);
+                    }
                 }
                 finally
                 {

@@ -20,7 +20,14 @@ internal static class HutchApp
         {
             return RunInit(error);
         }
-        var root = new HutchRootCommand();
+        // `hutch --version` (go-runc and podman run it to identify the runtime): its three lines,
+        // without building the command tree; with anything else on the line it is parsed as usual.
+        if (args is ["--version"] or ["-v"])
+        {
+            output.Write(VersionAction.Text);
+            return ExitCodes.Success;
+        }
+        var root = HutchRootCommand.ForArgs(args);
         var parsed = root.ParseArgs(args);
         // Read even from a command line with errors, so that a parse error reaches containerd's log file.
         var settings = root.Globals.BindForLogging(parsed.Result);
@@ -51,7 +58,6 @@ internal static class HutchApp
 
             if (log.DebugEnabled)
             {
-                // Only with --debug: BuildInfo reads assembly attributes (reflection metadata, ~1 ms).
                 log.Debug($"hutch {BuildInfo.Version} (commit {BuildInfo.Commit}): {CommandPath(parsed.Result.CommandResult.Command)}");
             }
             try

@@ -86,6 +86,12 @@ internal sealed class GlobalOptions
 
     internal IEnumerable<Option> All => [Root, Log, LogFormat, Debug, SystemdCgroup, Rootless, Criu];
 
+    /// <summary>The global options that take a value (a test checks this list against <see cref="All"/>).</summary>
+    internal static readonly string[] ValueOptionNames = ["--root", "--log", "--log-format", "--rootless", "--criu"];
+
+    /// <summary>Whether the token is a global option whose value is the next token (not `--root=DIR`).</summary>
+    internal static bool TakesValue(string token) => Array.IndexOf(ValueOptionNames, token) >= 0;
+
     internal GlobalSettings Bind(ParseResult result)
     {
         LogFormats.TryParse(result.GetValue(LogFormat), out var format);

@@ -16,6 +16,19 @@ internal static class StateFileReader
 {
     public static ContainerState? Read(ReadOnlySpan<byte> utf8)
     {
+        try
+        {
+            return ReadObject(utf8);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The reader's GetString on text that is not UTF-8: a malformed file like any other.
+            throw new JsonException(e.Message, e);
+        }
+    }
+
+    private static ContainerState? ReadObject(ReadOnlySpan<byte> utf8)
+    {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
         {
             AllowTrailingCommas = false,

@@ -191,6 +191,20 @@ public class StateJsonTests
     /// escaping-worthy text, null maps and unusual times.</summary>
     public static TheoryData<int> States() => new(0, 1, 2);
 
+    [Theory]
+    [InlineData("id")]
+    [InlineData("annotations")]
+    public void Text_that_is_not_UTF_8_is_a_StateException(string where)
+    {
+        var text = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"annotations\":{\"k\":\"v\"}}";
+        var bytes = Encoding.UTF8.GetBytes(text.Replace(where == "id" ? "\"c1\"" : "\"v\"", "\"\u00ff\"", StringComparison.Ordinal));
+        var at = Array.IndexOf(bytes, (byte)0xc3);
+        bytes[at] = 0xff; // a lone 0xff byte: never UTF-8
+
+        var e = Assert.Throws<StateException>(() => StateJson.Parse(bytes, "/run/hutch/c1/state.json"));
+        Assert.StartsWith("/run/hutch/c1/state.json: ", e.Message, StringComparison.Ordinal);
+    }
+
     private static ContainerState Sample(int which)
     {
         var state = TempStateRoot.NewState("c" + which);

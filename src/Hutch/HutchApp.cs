@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hutch.Commands;
 using Hutch.Logging;
+using Hutch.Linux.Interop;
 using Hutch.Runtime.Init;
 
 namespace Hutch;
@@ -14,6 +15,13 @@ internal static class HutchApp
 {
     internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
+        // The C# and the C of this binary must speak one ABI (native/abi.h); checked before
+        // anything, init included, could hand the C a struct it reads differently.
+        if (NativeAbi.Mismatch() is { } mismatch)
+        {
+            CliLog.StderrOnly(error, debug: false).Failure(mismatch);
+            return ExitCodes.Failure;
+        }
         // The container's init, as create starts it (argv exactly "hutch init"): straight in,
         // without building the CLI's commands, which cost the init start-up time and memory.
         if (args is [InitCommand.CommandName])

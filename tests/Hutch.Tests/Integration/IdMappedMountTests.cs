@@ -20,7 +20,7 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
     /// <summary>A 0755 directory under /tmp, owned by <paramref name="owner"/>; the caller deletes it.</summary>
     private static string HostDirectory(string owner = "0:0")
     {
-        var dir = Path.Combine("/tmp", Host.UniqueName("hutch-idm-"));
+        var dir = Path.Combine("/tmp", "hutch-idm-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         ContainerHost.HostCommand("chmod", "0755", dir);
         ContainerHost.HostCommand("chown", owner, dir);
@@ -288,7 +288,7 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
     {
         const string runc = Runc11FactAttribute.Runc;
         var data = HostDirectory("1000:2000");
-        var runcRoot = Path.Combine("/tmp", Host.UniqueName("hutch-idm-rr-"));
+        var runcRoot = Path.Combine("/tmp", "hutch-idm-runc-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
             var bundle = host.Bundle(c =>

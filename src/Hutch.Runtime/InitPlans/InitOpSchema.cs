@@ -36,7 +36,7 @@ internal static class InitOpSchema
             U32("defer_readonly"), U32("tmpcopyup"), U32("sysfs_fallback")],
         InitOpKind.CgroupMount => [Str("source"), Str("destination"), Str("type"), U64("flags"), Str("data")],
         InitOpKind.BindMount => [Str("source"), Str("destination"), U32("recursive"), U32("extensions"),
-            U64("attr_set"), U64("attr_clear")],
+            U64("attr_set"), U64("attr_clear"), U32("id_mapped_index")],
         InitOpKind.MountSetAttr => [Str("destination"), U32("recursive"), U64("attr_set"), U64("attr_clear"), U64("propagation")],
         InitOpKind.DeviceNode => [Str("path"), U32("type"), U32("major"), U32("minor"), U32("mode"), U32("uid"), U32("gid"),
             U32("bind_from_host")],

@@ -120,9 +120,10 @@ internal static class InitPlanBuilder
         var parentFlags = (propagation & MountFlags.Slave) != 0 ? MountFlags.Slave : MountFlags.Private;
         ops.Add(new InitOp(InitOpKind.RootfsParentPropagation, rootfs, (ulong)parentFlags));
         ops.Add(new InitOp(InitOpKind.BindRootfs, rootfs));
-        foreach (var mount in config.Mounts ?? [])
+        var mounts = config.Mounts ?? [];
+        for (var i = 0; i < mounts.Count; i++)
         {
-            AddMount(mount, input, ops, readonlyTmpfs);
+            AddMount(mounts[i], i, input, ops, readonlyTmpfs);
         }
         var bindDevices = userNamespace;
         if (DeviceNodes.NeedsDevSetup(config))
@@ -166,21 +167,22 @@ internal static class InitPlanBuilder
     }
 
     // ConfigMounts.Mount, its checks and its decisions.
-    private static void AddMount(Mount mount, InitPlanInput input, List<InitOp> ops, List<string> readonlyTmpfs)
+    private static void AddMount(Mount mount, int index, InitPlanInput input, List<InitOp> ops, List<string> readonlyTmpfs)
     {
         var destination = RootPath.Clean(mount.Destination);
         var parsed = MountOptions.Parse(mount.Options);
-        if (parsed.IdMap || mount.UidMappings is { Count: > 0 } || mount.GidMappings is { Count: > 0 })
-        {
-            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EOPNOTSUPP,
-                "id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported yet");
-        }
         var isBind = parsed.Bind || mount.Type == "bind";
-        if ((parsed.Extensions & MountExtensions.TmpCopyUp) != 0 && (isBind || mount.Type != "tmpfs"))
+        var idMapped = MountIdMapping.IsIdMapped(mount);
+        if (idMapped && !isBind)
+        {
+            throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
+                $"{JsonPath.Index("mounts", index)}: id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) apply to bind mounts only");
+        }
+        if (!idMapped && (parsed.Extensions & MountExtensions.TmpCopyUp) != 0 && (isBind || mount.Type != "tmpfs"))
         {
             throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL, "tmpcopyup applies to tmpfs mounts only");
         }
-        if ((parsed.Extensions & BindOnlyExtensions) != 0 && !isBind)
+        if (!idMapped && (parsed.Extensions & BindOnlyExtensions) != 0 && !isBind)
         {
             throw new MountException("mount", mount.Source, destination, Hutch.Linux.Errno.EINVAL,
                 "copy-symlink, src-nofollow and dest-nofollow apply to bind mounts only");
@@ -200,7 +202,7 @@ internal static class InitPlanBuilder
             }
             var (set, clear) = MountOptions.ToMountAttr(parsed.Flags, parsed.ClearFlags);
             ops.Add(new InitOp(InitOpKind.BindMount, source, destination, InitOp.Bool(parsed.Recursive), (uint)parsed.Extensions,
-                (ulong)set, (ulong)clear));
+                (ulong)set, (ulong)clear, idMapped ? (uint)index : uint.MaxValue));
             AddAttributes(destination, parsed, ops);
             return;
         }

@@ -90,6 +90,16 @@ public class InitPlanBuilderTests
     }
 
     [Fact]
+    public void An_id_mapped_bind_names_its_mount_for_the_parent_s_clone()
+    {
+        var plan = Build(Minimal(extra: """ "mounts": [{"destination": "/a", "type": "bind", "source": "/a", "options": ["bind"]}, {"destination": "/data", "type": "bind", "source": "/data", "options": ["rbind", "idmap"]}]"""));
+
+        var binds = plan.Ops.Where(op => op.Kind == InitOpKind.BindMount).ToList();
+        Assert.Equal(uint.MaxValue, binds[0]["id_mapped_index"]);
+        Assert.Equal(1u, binds[1]["id_mapped_index"]);
+    }
+
+    [Fact]
     public void In_a_user_namespace_device_nodes_are_bound_from_the_host()
     {
         var plan = Build("""
@@ -123,7 +133,7 @@ public class InitPlanBuilderTests
     }
 
     [Theory]
-    [InlineData("""[{"destination": "/x", "type": "bind", "source": "/x", "options": ["idmap"]}]""", "id-mapped mounts")]
+    [InlineData("""[{"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}]""", "mounts[0]: id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) apply to bind mounts only")]
     [InlineData("""[{"destination": "/x", "type": "proc", "source": "proc", "options": ["tmpcopyup"]}]""", "tmpcopyup applies to tmpfs mounts only")]
     [InlineData("""[{"destination": "/x", "source": "/x"}]""", "without a filesystem type")]
     [InlineData("""[{"destination": "/x", "type": "bind"}]""", "needs a source")]

@@ -37,8 +37,8 @@ internal sealed class HutchRootCommand : RootCommand
         (UpdateCommand.CommandName, g => new UpdateCommand(g)),
         (SpecCommand.CommandName, _ => new SpecCommand()),
         (FeaturesCommand.CommandName, _ => new FeaturesCommand()),
-        (CheckpointCommand.CommandName, _ => new CheckpointCommand()),
-        (RestoreCommand.CommandName, _ => new RestoreCommand()),
+        (CheckpointCommand.CommandName, g => new CheckpointCommand(g)),
+        (RestoreCommand.CommandName, g => new RestoreCommand(g)),
         (InitCommand.CommandName, _ => new InitCommand()),
     ];
 

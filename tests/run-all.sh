@@ -12,6 +12,13 @@ if ! dotnet build hutch.sln -c Debug --nologo -v quiet; then
     echo "0 passed, 1 failed, 0 skipped"
     exit 1
 fi
+# A working criu (>= 4.0) for the checkpoint tests, cached outside the checkout; the tests skip,
+# saying why, where it cannot be installed.
+if criu=$(bash tests/tools/criu/install.sh 2>"$results/criu-install.log"); then
+    export HUTCH_TEST_CRIU="$criu"
+else
+    echo "criu: tests/tools/criu/install.sh failed (checkpoint tests will skip): $(tail -3 "$results/criu-install.log")" >&2
+fi
 for project in tests/*/*.Tests.csproj; do
     name=$(basename "$project" .csproj)
     # One result file per project (the default names are timestamps and can collide).

@@ -23,7 +23,8 @@ internal sealed class RestoreCommand : Command
 
     internal Option<string?> PidFile { get; } = new("--pid-file") { Description = "specify the file to write the process id to", HelpName = "file" };
 
-    internal Option<bool> NoSubreaper { get; } = new("--no-subreaper") { Description = "disable the use of the subreaper used to reap reparented processes" };
+    // containerd's go-runc spells it with one dash (Go's flag package takes either).
+    internal Option<bool> NoSubreaper { get; } = new("--no-subreaper", "-no-subreaper") { Description = "disable the use of the subreaper used to reap reparented processes" };
 
     internal Option<bool> NoPivot { get; } = new("--no-pivot") { Description = "accepted as runc does (CRIU sets up the restored root itself)" };
 

@@ -234,7 +234,6 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
     /// <summary>One counter container of one runtime, with its bundle, images and counter directory; Dispose removes it.</summary>
     private sealed class CounterBox : IDisposable
     {
-        private static readonly Lock ResultsLock = new();
         private readonly ContainerHost _host;
         private readonly string _runtime;
         private readonly string _work;
@@ -288,23 +287,9 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
             return outcome;
         }
 
-        /// <summary>Appends this runtime's times to the side-by-side file and the test output.</summary>
-        public void Record()
-        {
-            var results = Path.Combine(Host.RepoRoot, ".tmp", "test-results");
-            Directory.CreateDirectory(results);
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"| {_runtime} | {_times.GetValueOrDefault("checkpoint"):F0} ms | {_times.GetValueOrDefault("restore"):F0} ms |");
-            lock (ResultsLock)
-            {
-                var file = Path.Combine(results, "checkpoint-side-by-side.md");
-                if (!File.Exists(file))
-                {
-                    File.WriteAllText(file, "# checkpoint/restore of a busybox counter (wall time of the CLI, same criu)\n\n| runtime | checkpoint | restore |\n|---|---|---|\n");
-                }
-                File.AppendAllText(file, line + "\n");
-            }
-        }
+        /// <summary>Appends this runtime's times to the side-by-side file.</summary>
+        public void Record() =>
+            CheckpointTimings.Append($"{_runtime} checkpoint / restore --detach (busybox counter)", _times.GetValueOrDefault("checkpoint"), _times.GetValueOrDefault("restore"));
 
         public bool Exists() => Invoke("state", Id).ExitCode == 0;
 

@@ -52,3 +52,24 @@ public sealed class CriuTheoryAttribute : TheoryAttribute
         Skip = CriuTool.Missing();
     }
 }
+
+/// <summary>The side-by-side wall times of checkpoint and restore (no test asserts on them), in .tmp/test-results.</summary>
+internal static class CheckpointTimings
+{
+    private static readonly Lock FileLock = new();
+
+    public static void Append(string what, double checkpointMs, double restoreMs)
+    {
+        var results = System.IO.Path.Combine(Host.RepoRoot, ".tmp", "test-results");
+        Directory.CreateDirectory(results);
+        var file = System.IO.Path.Combine(results, "checkpoint-side-by-side.md");
+        lock (FileLock)
+        {
+            if (!File.Exists(file))
+            {
+                File.WriteAllText(file, "# checkpoint and restore side by side (wall time of one command, same criu)\n\n| what | checkpoint | restore |\n|---|---|---|\n");
+            }
+            File.AppendAllText(file, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| {what} | {checkpointMs:F0} ms | {restoreMs:F0} ms |\n"));
+        }
+    }
+}

@@ -10,6 +10,7 @@ namespace Hutch.Tests.Clients;
 /// (images in a directory), then `ctr container checkpoint --task` into a checkpoint image and
 /// `ctr container restore --live` of a new task from it; the counter goes on.
 /// </summary>
+[Collection(CriuCollection.Name)]
 public sealed class ContainerdCheckpointTests(ContainerdHost containerd) : IClassFixture<ContainerdHost>
 {
     private const string Counter = "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done";

@@ -9,6 +9,7 @@ namespace Hutch.Tests.Clients;
 /// container) with hutch as the runtime, side by side with runc 1.1.5; podman and the runtime
 /// find the tests' criu on PATH. The wall times go to .tmp/test-results/checkpoint-side-by-side.md.
 /// </summary>
+[Collection(CriuCollection.Name)]
 public sealed class PodmanCheckpointTests(PodmanHost podman) : IClassFixture<PodmanHost>
 {
     private const string Counter = "i=0; while true; do i=$((i+1)); echo $i; sleep 0.05; done";

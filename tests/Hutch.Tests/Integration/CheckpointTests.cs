@@ -12,6 +12,7 @@ namespace Hutch.Tests.Integration;
 /// a moved device (hutch); failed restores that leave nothing behind. The wall times of both
 /// runtimes go to .tmp/test-results/checkpoint-side-by-side.md (no assertion on them).
 /// </summary>
+[Collection(CriuCollection.Name)]
 public sealed class CheckpointTests(ContainerHost host) : IClassFixture<ContainerHost>
 {
     private const long MemoryLimit = 96L << 20;
@@ -132,6 +133,54 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
         finally
         {
             IpCommand.TryRun("link", "del", peer); // in the host, or gone with the namespace's end
+        }
+    }
+
+    [CriuFact]
+    public void In_a_namespace_hutch_made_restore_moves_the_net_devices_into_the_new_namespace_again()
+    {
+        var hostEnd = Host.UniqueName("hcn");
+        var peer = Host.UniqueName("hcq");
+        IpCommand.Run("link", "add", hostEnd, "type", "veth", "peer", "name", peer);
+        try
+        {
+            IpCommand.Run("addr", "add", "198.18.16.1/24", "dev", hostEnd);
+            using var box = new CounterBox(host, "hutch", c =>
+                c.Linux!.NetDevices = new Dictionary<string, LinuxNetDevice> { [hostEnd] = new LinuxNetDevice { Name = "ctr1" } });
+            box.Run();
+            var atCheckpoint = box.WaitForCountAbove(2);
+
+            var checkpoint = box.Invoke("checkpoint", "--image-path", box.Images, box.Id);
+            Assert.True(checkpoint.ExitCode == 0, checkpoint.ToString());
+            // The namespace ended with the container, and the veth pair with it (the kernel cleans up a
+            // namespace asynchronously: wait for the peer to go, with a deadline).
+            var gone = Stopwatch.StartNew();
+            while (IpCommand.TryRun("link", "show", peer).ExitCode == 0 && gone.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(20);
+            }
+            Assert.NotEqual(0, IpCommand.TryRun("link", "show", peer).ExitCode);
+
+            // Without the host device, restore fails and leaves nothing behind.
+            var missing = box.Invoke("restore", "--detach", "--bundle", box.Bundle, "--image-path", box.Images, box.Id);
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains(hostEnd, missing.Stderr, StringComparison.Ordinal);
+            Assert.False(box.Exists());
+
+            IpCommand.Run("link", "add", hostEnd, "type", "veth", "peer", "name", peer);
+            IpCommand.Run("addr", "add", "198.18.16.1/24", "dev", hostEnd);
+            var restore = box.Invoke("restore", "--detach", "--bundle", box.Bundle, "--image-path", box.Images, box.Id);
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+            box.WaitForCountAbove(atCheckpoint);
+            var pid = box.InitStatus().HostPid;
+            var inside = ContainerHost.HostCommand("nsenter", "-t", pid, "-n", "ip", "-o", "addr", "show", "ctr1");
+            Assert.Contains("198.18.16.1/24", inside, StringComparison.Ordinal);
+            Assert.NotEqual(0, IpCommand.TryRun("link", "show", hostEnd).ExitCode);
+        }
+        finally
+        {
+            IpCommand.TryRun("link", "del", peer);
+            IpCommand.TryRun("link", "del", hostEnd);
         }
     }
 

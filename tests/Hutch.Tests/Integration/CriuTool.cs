@@ -73,3 +73,14 @@ internal static class CheckpointTimings
         }
     }
 }
+
+/// <summary>
+/// The checkpoint tests run alone, after the parallel ones: a restore bind-mounts the rootfs at
+/// &lt;state&gt;/criu-root in the host's mount namespace for its duration, which tests that count
+/// the host's mounts would see.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CriuCollection
+{
+    public const string Name = "criu (alone)";
+}

@@ -137,6 +137,45 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
     }
 
     [CriuFact]
+    public void Restore_runs_the_prestart_and_create_runtime_hooks_with_the_restored_pid_and_writes_the_pid_file()
+    {
+        var seen = Path.Combine(Path.GetTempPath(), "hutch-cr-hooks-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(seen);
+        try
+        {
+            using var box = new CounterBox(host, "hutch", c => c.Hooks = new Hooks
+            {
+                Prestart = [new Hook { Path = "/bin/sh", Args = ["sh", "-c", $"cat > {seen}/prestart"] }],
+                CreateRuntime = [new Hook { Path = "/bin/sh", Args = ["sh", "-c", $"cat > {seen}/createRuntime"] }],
+            });
+            box.Run();
+            var atCheckpoint = box.WaitForCountAbove(2);
+            Assert.Equal(0, box.Invoke("checkpoint", "--image-path", box.Images, box.Id).ExitCode);
+            File.Delete(Path.Combine(seen, "prestart"));
+            File.Delete(Path.Combine(seen, "createRuntime"));
+            var pidFile = Path.Combine(seen, "pid");
+
+            var restore = box.Invoke("restore", "--detach", "--pid-file", pidFile, "--bundle", box.Bundle, "--image-path", box.Images, box.Id);
+
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+            box.WaitForCountAbove(atCheckpoint);
+            var pid = box.InitStatus().HostPid;
+            Assert.Equal(pid, File.ReadAllText(pidFile).Trim());
+            foreach (var hook in new[] { "prestart", "createRuntime" })
+            {
+                var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(seen, hook))).RootElement;
+                Assert.Equal(box.Id, state.GetProperty("id").GetString());
+                Assert.Equal(pid, state.GetProperty("pid").GetInt32().ToString(CultureInfo.InvariantCulture));
+                Assert.Equal("creating", state.GetProperty("status").GetString());
+            }
+        }
+        finally
+        {
+            Directory.Delete(seen, recursive: true);
+        }
+    }
+
+    [CriuFact]
     public void In_a_namespace_hutch_made_restore_moves_the_net_devices_into_the_new_namespace_again()
     {
         var hostEnd = Host.UniqueName("hcn");

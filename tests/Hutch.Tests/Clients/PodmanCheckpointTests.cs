@@ -77,6 +77,43 @@ public sealed class PodmanCheckpointTests(PodmanHost podman) : IClassFixture<Pod
         Podman(runtime, "rm", "--force", "--time", "0", name);
     }
 
+    [PodmanCriuTheory]
+    [MemberData(nameof(Runtimes))]
+    public void A_terminal_container_comes_back_on_a_terminal(string runtime)
+    {
+        var name = PodmanHost.NewName();
+        var run = Podman(runtime, ["run", "-dit", "--name", name, .. PodmanHost.RunOptions, PodmanHost.Image,
+            "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var before = WaitForFileCountAbove(runtime, name, 3);
+
+        var checkpoint = Podman(runtime, "container", "checkpoint", name);
+        Assert.True(checkpoint.ExitCode == 0, checkpoint.ToString());
+        var restore = Podman(runtime, "container", "restore", name);
+
+        // The restored pty's master went to conmon through --console-socket; the process is on it again.
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Equal("running", Inspect(runtime, name, "{{.State.Status}}"));
+        Assert.Matches(@"/dev/pts/\d+", Podman(runtime, "exec", name, "readlink", "/proc/1/fd/0").Stdout);
+        Assert.True(WaitForFileCountAbove(runtime, name, before) > before);
+        Assert.Equal(0, Podman(runtime, "rm", "--force", "--time", "0", name).ExitCode);
+    }
+
+    private long WaitForFileCountAbove(string runtime, string name, long value)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var read = Podman(runtime, "exec", name, "cat", "/tmp/count");
+            if (read.ExitCode == 0 && long.TryParse(read.Stdout.Trim(), CultureInfo.InvariantCulture, out var now) && now > value)
+            {
+                return now;
+            }
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"{runtime}: {name}'s /tmp/count did not pass {value} within 30 s");
+    }
+
     private Outcome Podman(string runtime, params string[] args) =>
         podman.PodmanWith(runtime == "hutch" ? HutchBinary.PathName : "runc", Path.GetDirectoryName(CriuTool.Path)!, args);
 

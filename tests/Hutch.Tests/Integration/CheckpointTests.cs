@@ -17,9 +17,10 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
 {
     private const long MemoryLimit = 96L << 20;
 
-    // The counter's stdio become the container's /dev/null (a host file as stdio cannot be dumped, in any runtime).
+    // The counter's stdio become the container's /dev/null (a host file as stdio cannot be dumped, in any
+    // runtime). It renames each value into place: CRIU may stop it between a truncate and a write.
     private const string Counter =
-        "exec </dev/null >/dev/null 2>&1; echo kept > /scratch/marker; i=0; while true; do i=$((i+1)); echo $i > /out/count; sleep 0.05; done";
+        "exec </dev/null >/dev/null 2>&1; echo kept > /scratch/marker; i=0; while true; do i=$((i+1)); echo $i > /out/next; mv /out/next /out/count; sleep 0.05; done";
 
     public static TheoryData<string> Runtimes => new() { "hutch", "runc" };
 

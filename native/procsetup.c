@@ -59,12 +59,12 @@ int hutch_proc_setup_run(const struct hutch_proc_setup *s, int *out_step)
 			return fail_at(out_step, HUTCH_PROC_STEP_CHROOT, errno);
 		close(s->root_fd);
 	}
-	if (s->tty_fd >= 0) {
-		if (setsid() < 0)
-			return fail_at(out_step, HUTCH_PROC_STEP_SETSID, errno);
-		if (ioctl(s->tty_fd, TIOCSCTTY, 0) < 0)
-			return fail_at(out_step, HUTCH_PROC_STEP_CTTY, errno);
-	}
+	/* Every container process leads a session of its own, as runc's (nsexec's setsid), terminal
+	 * or not: a session leader outside the container's pid namespace is what CRIU cannot dump. */
+	if (getsid(0) != getpid() && setsid() < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_SETSID, errno);
+	if (s->tty_fd >= 0 && ioctl(s->tty_fd, TIOCSCTTY, 0) < 0)
+		return fail_at(out_step, HUTCH_PROC_STEP_CTTY, errno);
 	if ((s->flags & HUTCH_PROC_PERSONALITY) && personality((unsigned long)s->personality) < 0)
 		return fail_at(out_step, HUTCH_PROC_STEP_PERSONALITY, errno);
 	if ((s->flags & HUTCH_PROC_MEMPOLICY) &&

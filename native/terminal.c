@@ -143,5 +143,5 @@ int hutch_terminal_abi(const char **names, int64_t *values, int cap)
 	ENTRY("sizeof(struct sockaddr_un)", sizeof(struct sockaddr_un));
 	ENTRY("sizeof(sockaddr_un.sun_path)", sizeof(((struct sockaddr_un *)0)->sun_path));
 	ENTRY("EPROTOTYPE", EPROTOTYPE);
-	return n;
+	return n < cap ? n : cap; /* the entries written, as terminal.h says (not the total) */
 }

@@ -12,6 +12,13 @@ if ! dotnet build hutch.sln -c Debug --nologo -v quiet; then
     echo "0 passed, 1 failed, 0 skipped"
     exit 1
 fi
+# A working criu (>= 4.0) for the checkpoint tests, cached outside the checkout; the tests skip,
+# saying why, where it cannot be installed.
+if criu=$(bash tests/tools/criu/install.sh 2>"$results/criu-install.log"); then
+    export HUTCH_TEST_CRIU="$criu"
+else
+    echo "criu: tests/tools/criu/install.sh failed (checkpoint tests will skip): $(tail -3 "$results/criu-install.log")" >&2
+fi
 for project in tests/*/*.Tests.csproj; do
     name=$(basename "$project" .csproj)
     # One result file per project (the default names are timestamps and can collide).
@@ -20,7 +27,18 @@ for project in tests/*/*.Tests.csproj; do
         || failed_runs=$((failed_runs + 1))
     [ -e "$results/$name.trx" ] || { echo "tests: $name wrote no results" >&2; failed_runs=$((failed_runs + 1)); }
 done
+# native/ under AddressSanitizer and UndefinedBehaviorSanitizer: its C unit tests and the
+# canaries that prove the sanitizers are on (native/Makefile sanitize-test), as TAP.
+native_tap=$results/native-sanitizers.tap
+make -s -C native sanitize-test > "$native_tap" 2>&1
+native_status=$?
+cat "$native_tap"
 passed=0; failed=0; skipped=0
+native_skipped=$(grep -c '^ok .* # SKIP' "$native_tap")
+native_passed=$(($(grep -c '^ok ' "$native_tap") - native_skipped))
+native_failed=$(grep -c '^not ok ' "$native_tap")
+if [ "$native_status" != 0 ] && [ "$native_failed" = 0 ]; then native_failed=1; fi
+passed=$((passed + native_passed)); failed=$((failed + native_failed)); skipped=$((skipped + native_skipped))
 for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

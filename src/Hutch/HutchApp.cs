@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hutch.Commands;
 using Hutch.Logging;
+using Hutch.Linux.Interop;
 using Hutch.Runtime.Init;
 
 namespace Hutch;
@@ -14,13 +15,27 @@ internal static class HutchApp
 {
     internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
+        // The C# and the C of this binary must speak one ABI (native/abi.h); checked before
+        // anything, init included, could hand the C a struct it reads differently.
+        if (NativeAbi.Mismatch() is { } mismatch)
+        {
+            CliLog.StderrOnly(error, debug: false).Failure(mismatch);
+            return ExitCodes.Failure;
+        }
         // The container's init, as create starts it (argv exactly "hutch init"): straight in,
         // without building the CLI's commands, which cost the init start-up time and memory.
         if (args is [InitCommand.CommandName])
         {
             return RunInit(error);
         }
-        var root = new HutchRootCommand();
+        // `hutch --version` (go-runc and podman run it to identify the runtime): its three lines,
+        // without building the command tree; with anything else on the line it is parsed as usual.
+        if (args is ["--version"] or ["-v"])
+        {
+            output.Write(VersionAction.Text);
+            return ExitCodes.Success;
+        }
+        var root = HutchRootCommand.ForArgs(args);
         var parsed = root.ParseArgs(args);
         // Read even from a command line with errors, so that a parse error reaches containerd's log file.
         var settings = root.Globals.BindForLogging(parsed.Result);
@@ -51,7 +66,6 @@ internal static class HutchApp
 
             if (log.DebugEnabled)
             {
-                // Only with --debug: BuildInfo reads assembly attributes (reflection metadata, ~1 ms).
                 log.Debug($"hutch {BuildInfo.Version} (commit {BuildInfo.Commit}): {CommandPath(parsed.Result.CommandResult.Command)}");
             }
             try

@@ -200,12 +200,31 @@ public class BinaryTests
     }
 
     [BinaryFact]
-    public void Checkpoint_says_there_is_no_criu()
+    public void Checkpoint_without_criu_says_how_to_get_it()
     {
-        var outcome = HutchBinary.Run(null, "checkpoint", "--image-path", "/tmp/x", "ctr1");
+        var outcome = HutchBinary.Run(null, "--criu", "/nonexistent/criu", "checkpoint", "--image-path", "/tmp/x", "ctr1");
 
         Assert.Equal(1, outcome.ExitCode);
-        Assert.Equal("hutch: checkpoint is not supported (no CRIU)\n", outcome.Stderr);
+        Assert.Equal("hutch: --criu /nonexistent/criu: no such file; install criu 4.0 or newer, or point --criu at it\n", outcome.Stderr);
+    }
+
+    [BinaryFact]
+    public void Restore_refuses_a_bad_manage_cgroups_mode_before_anything()
+    {
+        var outcome = HutchBinary.Run(null, "restore", "--manage-cgroups-mode", "loose", "ctr1");
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("invalid --manage-cgroups-mode \"loose\": use soft, full, strict or ignore", outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [BinaryFact]
+    public void Features_say_checkpoint_is_built_in()
+    {
+        var outcome = HutchBinary.Run(null, "features");
+
+        Assert.Equal(0, outcome.ExitCode);
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        Assert.Equal("true", json.RootElement.GetProperty("annotations").GetProperty("org.opencontainers.runc.checkpoint.enabled").GetString());
     }
 
     [BinaryFact]
@@ -321,12 +340,12 @@ public class BinaryTests
     [BinaryFact]
     public void Debug_shows_the_exception_type()
     {
-        var outcome = HutchBinary.Run(null, "--debug", "checkpoint", "ctr1");
+        var outcome = HutchBinary.Run(null, "--debug", "--criu", "/nonexistent/criu", "checkpoint", "ctr1");
 
         Assert.Equal(1, outcome.ExitCode);
-        Assert.Contains("hutch: checkpoint is not supported (no CRIU)", outcome.Stderr, StringComparison.Ordinal);
+        Assert.Contains("hutch: --criu /nonexistent/criu: no such file", outcome.Stderr, StringComparison.Ordinal);
         Assert.Contains("level=debug", outcome.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Hutch.CommandFailedException", outcome.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Hutch.Runtime.Checkpoint.CriuException", outcome.Stderr, StringComparison.Ordinal);
     }
 
     private static SpecRequest DefaultRequest() => new(null, false, null, [], false, []);

@@ -268,6 +268,9 @@ public class ParserTests
         Parse("checkpoint", "--image-path", "I", "--work-path", "W", "--leave-running", "--tcp-established",
             "--manage-cgroups-mode", "soft", "--empty-ns", "network", "--status-fd", "3", "ID");
         Parse("restore", "--image-path", "I", "-b", "B", "-d", "--pid-file", "F", "--lsm-profile", "apparmor:x", "ID");
+        // containerd's go-runc passes -no-subreaper with one dash.
+        var parsed = Parse("restore", "--detach", "-no-subreaper", "--bundle", "B", "ID");
+        Assert.True(root.Restore.Bind(parsed.Result, root.Globals.Bind(parsed.Result), TextWriter.Null).NoSubreaper);
     }
 
     [Theory]

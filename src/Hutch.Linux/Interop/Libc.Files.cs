@@ -31,6 +31,12 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mkfifo(string path, uint mode);
 
+    /// <summary>access(2) mode: may the caller execute it (finding a program on PATH).</summary>
+    internal const int X_OK = 1;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int access(string path, int mode);
+
     /// <summary>chmod(2): sets the exact mode (mkdir and mkfifo modes pass through the umask).</summary>
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int chmod(string path, uint mode);

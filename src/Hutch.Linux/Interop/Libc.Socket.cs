@@ -24,6 +24,12 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int socket(int domain, int type, int protocol);
 
+    /// <summary>shutdown(2) `how`: both directions (the peer reads EOF; checkpoint ends criu swrk so).</summary>
+    internal const int SHUT_RDWR = 2;
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int shutdown(int fd, int how);
+
     [LibraryImport("libc", SetLastError = true)]
     internal static unsafe partial int bind(int fd, SockAddrNetlink* address, uint addressLength);
 

@@ -31,6 +31,21 @@ internal sealed class SpawnedProcess : IDisposable
         _joins = joins;
     }
 
+    /// <summary>
+    /// A child hutch did not spawn itself but that is its child all the same (CRIU restores a
+    /// tree as the sibling of `criu swrk`, so as hutch's child): waitable and signalable like a
+    /// spawned one, already past its exec.
+    /// </summary>
+    internal static SpawnedProcess Adopt(int pid, string name)
+    {
+        var fd = Libc.hutch_pidfd_open(pid, 0);
+        var adopted = new SpawnedProcess(pid, fd >= 0 ? new SafeFd(fd) : new SafeFd(), new SafeFd(), new SpawnPlan { Path = name }, [])
+        {
+            _execConfirmed = true,
+        };
+        return adopted;
+    }
+
     /// <summary>The pid in hutch's pid namespace.</summary>
     public int Pid { get; }
 

@@ -26,6 +26,9 @@ internal static class ImplementedFeatures
     internal const string VersionAnnotation = "org.hutch.version";
     internal const string CommitAnnotation = "org.hutch.commit";
 
+    /// <summary>runc's annotation for "checkpoint and restore are built in" (they need criu at run time: --criu or PATH).</summary>
+    internal const string CheckpointAnnotation = "org.opencontainers.runc.checkpoint.enabled";
+
     internal static Hutch.Spec.Features Create(string version, string commit) => new()
     {
         OciVersionMin = OciVersionMin,
@@ -51,6 +54,7 @@ internal static class ImplementedFeatures
         {
             [VersionAnnotation] = version,
             [CommitAnnotation] = commit,
+            [CheckpointAnnotation] = "true",
         },
         // hutch changes its behaviour for no annotation.
         PotentiallyUnsafeConfigAnnotations = [],

@@ -51,4 +51,40 @@ internal static class InitConsole
         pty.SetPeerOwner(uid, gid);
         pty.AttachAsControllingStdio();
     }
+
+    /// <summary>
+    /// runc's reOpenDevNull: after pivot_root into a /dev hutch populated, each of fds 0, 1 and 2
+    /// that is a /dev/null (the caller's, on the host's /dev) is replaced by the container's own
+    /// /dev/null, so that nothing in the container points at a host mount (CRIU cannot dump that).
+    /// </summary>
+    public static void ReopenDevNull()
+    {
+        var rc = Hutch.Linux.Interop.Libc.OpenAt(null, "/dev/null", Hutch.Linux.Interop.Libc.O_RDWR, 0, out var devNull);
+        using (devNull)
+        {
+            if (rc < 0 || PathSyscalls.Fstat(devNull, out var own) < 0 || own.Type != PathSyscalls.S_IFCHR)
+            {
+                return; // no usable /dev/null of its own: the caller's stays
+            }
+            for (var fd = 0; fd < 3; fd++)
+            {
+                using var stdio = new SafeFd(fd, ownsHandle: false);
+                if (PathSyscalls.Fstat(stdio, out var st) == 0 && st.Type == PathSyscalls.S_IFCHR
+                    && st.RdevMajor == own.RdevMajor && st.RdevMinor == own.RdevMinor && st.MountId != own.MountId
+                    && Hutch.Linux.Interop.Libc.terminal_dup3(devNull.Fd, fd, 0) < 0)
+                {
+                    throw new InitException($"reopen fd {fd} on the container's /dev/null: {Hutch.Linux.Errno.Describe(Hutch.Linux.Interop.Libc.LastErrno)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>setsid(2) unless the init leads its session already (getsid is 0 for a leader outside its pid namespace).</summary>
+    public static void LeadOwnSession()
+    {
+        if (Hutch.Linux.Interop.Libc.terminal_getsid(0) != Environment.ProcessId && Hutch.Linux.Interop.Libc.terminal_setsid() < 0)
+        {
+            throw new InitException($"start a new session (setsid) for the container's process: {Hutch.Linux.Errno.Describe(Hutch.Linux.Interop.Libc.LastErrno)}");
+        }
+    }
 }

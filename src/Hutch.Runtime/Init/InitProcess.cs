@@ -107,6 +107,10 @@ internal static class InitProcess
                     // After pivot_root (the container's devpts), before FinishAfterPivot may make /dev read-only.
                     pty = InitConsole.Open(consoleSocket, config.Process!, ownMountNamespace: rootfs is not null);
                 }
+                if (rootfs is not null && consoleSocket is null && DeviceNodes.NeedsDevSetup(config))
+                {
+                    InitConsole.ReopenDevNull();
+                }
                 if (rootfs is not null)
                 {
                     rootfs.FinishAfterPivot();
@@ -126,6 +130,12 @@ internal static class InitProcess
                         // containerd's shim waits for EOF on the pipes it gave `create` before it
                         // runs `start`; holding them until the exec would hang `ctr run -t`.
                         InitConsole.AttachBeforeExec(pty, plan.Uid, plan.Gid);
+                    }
+                    else
+                    {
+                        // Without a terminal too, the init leads a session of its own, as runc's
+                        // (nsexec's setsid): one led from outside its pid namespace cannot be checkpointed.
+                        InitConsole.LeadOwnSession();
                     }
                 }
                 var warnings = new List<string>();

@@ -32,7 +32,7 @@ internal static class IdMappedTree
         }
         var mount = mounts[index];
         using var userNamespace = MountIdMapping.HasMappings(mount)
-            ? MappedUserNamespace.Create(Entries(mount.UidMappings), Entries(mount.GidMappings))
+            ? MapUserNamespace(mount, index)
             : NamespaceFile.Open(NamespaceKind.User.ProcPath(initPid));
         using var mountNamespace = NamespaceFile.Open(NamespaceKind.Mount.ProcPath(initPid));
         return MountNamespace.RunIn(mountNamespace, $"of the container's init (pid {initPid})",
@@ -58,6 +58,20 @@ internal static class IdMappedTree
         {
             tree.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The mount's own mappings as a user namespace; the kernel's refusal (overlapping ranges, too many lines) names the mount.</summary>
+    private static SafeFd MapUserNamespace(Mount mount, int index)
+    {
+        try
+        {
+            return MappedUserNamespace.Create(Entries(mount.UidMappings), Entries(mount.GidMappings));
+        }
+        catch (NamespaceException e)
+        {
+            throw new MountException($"{JsonPath.Index("mounts", index)}.uidMappings/gidMappings: the kernel refused them as a user " +
+                                     $"namespace's id maps: {e.Message} (ranges may not overlap on either side; at most 340 of them)", e);
         }
     }
 

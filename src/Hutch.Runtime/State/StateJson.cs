@@ -31,7 +31,7 @@ internal static class StateJson
         ContainerState? state;
         try
         {
-            state = JsonSerializer.Deserialize(utf8, Compact.ContainerState);
+            state = StateFileReader.Read(utf8);
         }
         catch (JsonException e)
         {
@@ -69,15 +69,37 @@ internal static class StateJson
     /// annotations are omitted when empty. Indented with two spaces like runc, or on one line.
     /// </summary>
     public static string ToOciJson(ContainerState state, ContainerStatus status, bool indented = true, bool keepPidWhenStopped = false) =>
-        indented
-            ? Encoding.UTF8.GetString(SerializeIndented(ToOci(state, status, keepPidWhenStopped), Compact.OciState))
-            : JsonSerializer.Serialize(ToOci(state, status, keepPidWhenStopped), Compact.OciState);
+        Encoding.UTF8.GetString(ToOciJsonUtf8(state, status, indented, keepPidWhenStopped));
 
-    /// <summary>UTF-8 bytes of <see cref="ToOciJson"/> (one line by default), e.g. for a hook's stdin.</summary>
-    public static byte[] ToOciJsonUtf8(ContainerState state, ContainerStatus status, bool indented = false, bool keepPidWhenStopped = false) =>
-        indented
-            ? SerializeIndented(ToOci(state, status, keepPidWhenStopped), Compact.OciState)
-            : JsonSerializer.SerializeToUtf8Bytes(ToOci(state, status, keepPidWhenStopped), Compact.OciState);
+    /// <summary>UTF-8 bytes of <see cref="ToOciJson"/> (one line by default), e.g. for a hook's stdin.
+    /// Written field by field, without the serializer's metadata (a cost per process that `state`
+    /// would pay for five fields; <see cref="StateFileReader"/> says why); the writer escapes as the
+    /// serializer did.</summary>
+    public static byte[] ToOciJsonUtf8(ContainerState state, ContainerStatus status, bool indented = false, bool keepPidWhenStopped = false)
+    {
+        var oci = ToOci(state, status, keepPidWhenStopped);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedWriter : default))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("ociVersion", oci.OciVersion);
+            writer.WriteString("id", oci.Id);
+            writer.WriteString("status", oci.Status.ToOciString());
+            writer.WriteNumber("pid", oci.Pid);
+            writer.WriteString("bundle", oci.Bundle);
+            if (oci.Annotations is { } annotations)
+            {
+                writer.WriteStartObject("annotations");
+                foreach (var (key, value) in annotations)
+                {
+                    writer.WriteString(key, value);
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Parses OCI state JSON (what a hook reads); throws JsonException when malformed.</summary>
     public static OciState ParseOci(ReadOnlySpan<byte> utf8) =>

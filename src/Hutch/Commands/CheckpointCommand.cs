@@ -1,37 +1,67 @@
 using System.CommandLine;
+using Hutch.Logging;
+using Hutch.Runtime.Checkpoint;
 
 namespace Hutch.Commands;
 
-/// <summary>`hutch checkpoint [options] &lt;container-id&gt;`: runc's checkpoint flags are accepted so
-/// that a client's command line parses, then hutch refuses: it has no CRIU support.</summary>
+/// <summary>`hutch checkpoint [options] &lt;container-id&gt;`: CRIU dumps the container (runc's flags and
+/// semantics; Runtime/Checkpoint/ContainerCheckpoint.cs). Needs criu 3.15 or newer (--criu or PATH).</summary>
 internal sealed class CheckpointCommand : Command
 {
     internal const string CommandName = "checkpoint";
 
     internal Argument<string> ContainerId { get; } = ContainerIdArgument.Create();
 
-    internal CheckpointCommand() : base(CommandName, "checkpoint a running container (not supported: no CRIU)")
+    internal CriuFlagOptions Criu { get; } = new();
+
+    internal Option<string?> ParentPath { get; } = new("--parent-path") { Description = "path of a previous pre-dump's images, relative to --image-path", HelpName = "dir" };
+
+    internal Option<bool> LeaveRunning { get; } = new("--leave-running") { Description = "leave the process running after checkpointing" };
+
+    internal Option<bool> TcpSkipInFlight { get; } = new("--tcp-skip-in-flight") { Description = "skip in-flight tcp connections" };
+
+    internal Option<bool> LinkRemap { get; } = new("--link-remap") { Description = "allow one to link unlinked files back when possible" };
+
+    internal Option<int> StatusFd { get; } = new("--status-fd") { Description = "criu writes \\0 to this fd once lazy-pages is ready", HelpName = "fd", DefaultValueFactory = _ => -1 };
+
+    internal Option<string?> PageServer { get; } = new("--page-server") { Description = "ADDRESS:PORT of the page server", HelpName = "address:port" };
+
+    internal Option<bool> PreDump { get; } = new("--pre-dump") { Description = "dump the container's memory only, leave it running (needs soft-dirty page tracking in the kernel)" };
+
+    internal CheckpointCommand(GlobalOptions globals) : base(CommandName, "checkpoint a running container with CRIU (criu 3.15 or newer: --criu PATH or `criu` on PATH)")
     {
-        Options.Add(new Option<string?>("--image-path") { Description = "path for saving criu image files", HelpName = "dir" });
-        Options.Add(new Option<string?>("--work-path") { Description = "path for saving work files and logs", HelpName = "dir" });
-        Options.Add(new Option<string?>("--parent-path") { Description = "path for previous criu image files in pre-dump", HelpName = "dir" });
-        Options.Add(new Option<bool>("--leave-running") { Description = "leave the process running after checkpointing" });
-        Options.Add(new Option<bool>("--tcp-established") { Description = "allow open tcp connections" });
-        Options.Add(new Option<bool>("--tcp-skip-in-flight") { Description = "skip in-flight tcp connections" });
-        Options.Add(new Option<bool>("--link-remap") { Description = "allow one to link unlinked files back when possible" });
-        Options.Add(new Option<bool>("--ext-unix-sk") { Description = "allow external unix sockets" });
-        Options.Add(new Option<bool>("--shell-job") { Description = "allow shell jobs" });
-        Options.Add(new Option<bool>("--lazy-pages") { Description = "use userfaultfd to lazily restore memory pages" });
-        Options.Add(new Option<int>("--status-fd") { Description = "criu writes \\0 to this fd once lazy-pages is ready", HelpName = "fd", DefaultValueFactory = _ => -1 });
-        Options.Add(new Option<string?>("--page-server") { Description = "ADDRESS:PORT of the page server", HelpName = "address:port" });
-        Options.Add(new Option<bool>("--file-locks") { Description = "handle file locks, for safety" });
-        Options.Add(new Option<bool>("--pre-dump") { Description = "dump the container's memory information only, leave it running" });
-        Options.Add(new Option<string?>("--manage-cgroups-mode") { Description = "cgroups mode: soft, full, strict or ignore", HelpName = "mode" });
-        Options.Add(new Option<string[]>("--empty-ns") { Description = "create a namespace, but don't restore its properties; repeatable", HelpName = "type" });
-        Options.Add(new Option<bool>("--auto-dedup") { Description = "enable auto deduplication of memory images" });
+        Criu.AddTo(this);
+        Options.Add(ParentPath);
+        Options.Add(LeaveRunning);
+        Options.Add(TcpSkipInFlight);
+        Options.Add(LinkRemap);
+        Options.Add(StatusFd);
+        Options.Add(PageServer);
+        Options.Add(PreDump);
         Arguments.Add(ContainerId);
-        SetAction(_ => Run());
+        SetAction(result => Run(Bind(result, globals.Bind(result), result.InvocationConfiguration.Error)));
     }
 
-    private static int Run() => throw NotImplemented.NoCriu(CommandName);
+    internal CheckpointOptions Bind(ParseResult result, GlobalSettings globals, TextWriter error) => new()
+    {
+        Root = globals.Root,
+        Id = result.GetRequiredValue(ContainerId),
+        Criu = globals.Criu,
+        Flags = Criu.Bind(result),
+        ParentPath = result.GetValue(ParentPath),
+        LeaveRunning = result.GetValue(LeaveRunning),
+        TcpSkipInFlight = result.GetValue(TcpSkipInFlight),
+        LinkRemap = result.GetValue(LinkRemap),
+        StatusFd = result.GetValue(StatusFd),
+        PageServer = result.GetValue(PageServer),
+        PreDump = result.GetValue(PreDump),
+        Warn = message => CliLog.Warn(error, message),
+        Debug = globals.Debug ? message => CliLog.Active?.Debug(message) : null,
+    };
+
+    private static int Run(CheckpointOptions options)
+    {
+        ContainerCheckpoint.Run(options);
+        return ExitCodes.Success;
+    }
 }

@@ -59,7 +59,7 @@ internal sealed class GlobalOptions
 
     internal Option<string?> Criu { get; } = new("--criu")
     {
-        Description = "accepted for compatibility with runc and ignored (hutch has no checkpoint/restore)",
+        Description = "path to the criu binary used by checkpoint and restore (default: `criu` on PATH; criu 3.15 or newer)",
         HelpName = "path",
         Recursive = true,
     };
@@ -86,6 +86,12 @@ internal sealed class GlobalOptions
 
     internal IEnumerable<Option> All => [Root, Log, LogFormat, Debug, SystemdCgroup, Rootless, Criu];
 
+    /// <summary>The global options that take a value (a test checks this list against <see cref="All"/>).</summary>
+    internal static readonly string[] ValueOptionNames = ["--root", "--log", "--log-format", "--rootless", "--criu"];
+
+    /// <summary>Whether the token is a global option whose value is the next token (not `--root=DIR`).</summary>
+    internal static bool TakesValue(string token) => Array.IndexOf(ValueOptionNames, token) >= 0;
+
     internal GlobalSettings Bind(ParseResult result)
     {
         LogFormats.TryParse(result.GetValue(LogFormat), out var format);
@@ -96,7 +102,8 @@ internal sealed class GlobalOptions
             LogFormat: format,
             Debug: result.GetValue(Debug),
             SystemdCgroup: result.GetValue(SystemdCgroup),
-            Rootless: rootless);
+            Rootless: rootless,
+            Criu: NullIfEmpty(result.GetValue(Criu)));
     }
 
     /// <summary>
@@ -169,7 +176,8 @@ internal sealed record GlobalSettings(
     LogFormat LogFormat,
     bool Debug,
     bool SystemdCgroup,
-    bool? Rootless)
+    bool? Rootless,
+    string? Criu = null)
 {
     /// <summary>--rootless with auto decided for this process (RootlessMode).</summary>
     public bool IsRootless => RootlessMode.Resolve(Rootless);

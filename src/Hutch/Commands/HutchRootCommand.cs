@@ -18,25 +18,59 @@ internal sealed class HutchRootCommand : RootCommand
 
     internal GlobalOptions Globals { get; } = new();
 
-    internal CreateCommand Create { get; }
-    internal StartCommand Start { get; }
-    internal RunCommand Run { get; }
-    internal StateCommand State { get; }
-    internal KillCommand Kill { get; }
-    internal DeleteCommand Delete { get; }
-    internal ListCommand List { get; }
-    internal PsCommand Ps { get; }
-    internal ExecCommand Exec { get; }
-    internal PauseCommand Pause { get; }
-    internal ResumeCommand Resume { get; }
-    internal EventsCommand Events { get; }
-    internal UpdateCommand Update { get; }
-    internal SpecCommand Spec { get; }
-    internal FeaturesCommand Features { get; }
-    internal CheckpointCommand Checkpoint { get; }
-    internal RestoreCommand Restore { get; }
+    // Every command by name, in the order help lists them. A command is built only when the tree
+    // needs it (ForArgs): building all seventeen costs start-up time that `state` or `kill` never use.
+    private static readonly (string Name, Func<GlobalOptions, Command> Build)[] CommandBuilders =
+    [
+        (CreateCommand.CommandName, g => new CreateCommand(g)),
+        (StartCommand.CommandName, g => new StartCommand(g)),
+        (RunCommand.CommandName, g => new RunCommand(g)),
+        (StateCommand.CommandName, g => new StateCommand(g)),
+        (KillCommand.CommandName, g => new KillCommand(g)),
+        (DeleteCommand.CommandName, g => new DeleteCommand(g)),
+        (ListCommand.CommandName, g => new ListCommand(g)),
+        (PsCommand.CommandName, g => new PsCommand(g)),
+        (ExecCommand.CommandName, g => new ExecCommand(g)),
+        (PauseCommand.CommandName, g => new PauseCommand(g)),
+        (ResumeCommand.CommandName, g => new ResumeCommand(g)),
+        (EventsCommand.CommandName, g => new EventsCommand(g)),
+        (UpdateCommand.CommandName, g => new UpdateCommand(g)),
+        (SpecCommand.CommandName, _ => new SpecCommand()),
+        (FeaturesCommand.CommandName, _ => new FeaturesCommand()),
+        (CheckpointCommand.CommandName, g => new CheckpointCommand(g)),
+        (RestoreCommand.CommandName, g => new RestoreCommand(g)),
+        (InitCommand.CommandName, _ => new InitCommand()),
+    ];
 
-    internal HutchRootCommand()
+    internal CreateCommand Create => Built<CreateCommand>();
+    internal StartCommand Start => Built<StartCommand>();
+    internal RunCommand Run => Built<RunCommand>();
+    internal StateCommand State => Built<StateCommand>();
+    internal KillCommand Kill => Built<KillCommand>();
+    internal DeleteCommand Delete => Built<DeleteCommand>();
+    internal ListCommand List => Built<ListCommand>();
+    internal PsCommand Ps => Built<PsCommand>();
+    internal ExecCommand Exec => Built<ExecCommand>();
+    internal PauseCommand Pause => Built<PauseCommand>();
+    internal ResumeCommand Resume => Built<ResumeCommand>();
+    internal EventsCommand Events => Built<EventsCommand>();
+    internal UpdateCommand Update => Built<UpdateCommand>();
+    internal SpecCommand Spec => Built<SpecCommand>();
+    internal FeaturesCommand Features => Built<FeaturesCommand>();
+    internal CheckpointCommand Checkpoint => Built<CheckpointCommand>();
+    internal RestoreCommand Restore => Built<RestoreCommand>();
+
+    /// <summary>The whole tree: every command (what `hutch --help` lists).</summary>
+    internal HutchRootCommand() : this(only: null)
+    {
+    }
+
+    /// <summary>The tree argv needs: the root with its options and only the command argv names
+    /// (<see cref="CommandNameIn"/>); the whole tree when argv names none (root help, `hutch`
+    /// alone, an unknown command: their output lists every command).</summary>
+    internal static HutchRootCommand ForArgs(IReadOnlyList<string> args) => new(CommandNameIn(args));
+
+    private HutchRootCommand(string? only)
         : base("hutch: an OCI container runtime (runtime-spec " + BuildInfo.SpecVersion + "), a drop-in for runc")
     {
         // `[suggest]` and other directives are not runc syntax: an argv starting with '[' is an argument.
@@ -52,34 +86,70 @@ internal sealed class HutchRootCommand : RootCommand
             Options.Add(option);
         }
 
-        Create = Add(new CreateCommand(Globals));
-        Start = Add(new StartCommand(Globals));
-        Run = Add(new RunCommand(Globals));
-        State = Add(new StateCommand(Globals));
-        Kill = Add(new KillCommand(Globals));
-        Delete = Add(new DeleteCommand(Globals));
-        List = Add(new ListCommand(Globals));
-        Ps = Add(new PsCommand(Globals));
-        Exec = Add(new ExecCommand(Globals));
-        Pause = Add(new PauseCommand(Globals));
-        Resume = Add(new ResumeCommand(Globals));
-        Events = Add(new EventsCommand(Globals));
-        Update = Add(new UpdateCommand(Globals));
-        Spec = Add(new SpecCommand());
-        Features = Add(new FeaturesCommand());
-        Checkpoint = Add(new CheckpointCommand());
-        Restore = Add(new RestoreCommand());
-        Add(new InitCommand());
+        foreach (var (name, build) in CommandBuilders)
+        {
+            if (only is null || only == name)
+            {
+                Subcommands.Add(build(Globals));
+            }
+        }
 
         // `hutch` alone shows the help, as runc does.
         SetAction(result => new HelpAction().Invoke(result));
+    }
+
+    /// <summary>
+    /// The command argv runs: its first token that is neither a root option nor an option's value,
+    /// when that token names a command (exactly where <see cref="ArgvScanner"/> and System.CommandLine
+    /// descend into it); null otherwise. Root options that take a value consume the next token
+    /// unless written `--name=value`; every other option token stands alone, as in the scanner.
+    /// </summary>
+    internal static string? CommandNameIn(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var token = args[i];
+            if (token == ArgvScanner.EndOfOptions)
+            {
+                return null;
+            }
+            if (token.Length > 1 && token[0] == '-')
+            {
+                if (GlobalOptions.TakesValue(token))
+                {
+                    i++;
+                }
+                continue;
+            }
+            foreach (var (name, _) in CommandBuilders)
+            {
+                if (name == token)
+                {
+                    return name;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private T Built<T>() where T : Command
+    {
+        foreach (var command in Subcommands)
+        {
+            if (command is T built)
+            {
+                return built;
+            }
+        }
+        throw new InvalidOperationException($"{typeof(T).Name} is not in this command tree (built for another command)");
     }
 
     /// <summary>Parses argv as runc would. <see cref="ParsedCommandLine.Errors"/> holds the flag the
     /// pre-scan refused, else System.CommandLine's errors.</summary>
     internal ParsedCommandLine ParseArgs(IReadOnlyList<string> args)
     {
-        var scan = ArgvScanner.Scan(this, args, command => command == Exec || command == Ps);
+        var scan = ArgvScanner.Scan(this, args, command => command is ExecCommand or PsCommand);
         // The root command's own name first: System.CommandLine takes a first argument whose file
         // name is the binary's name for the root command itself, so `--root=/run/hutch` (podman's
         // `--runtime-flag root=`) would be dropped and "/run/hutch" left over as an argument.

@@ -185,4 +185,99 @@ public class StateJsonTests
         var state = StateJson.Parse(Encoding.UTF8.GetBytes(text), "state.json");
         Assert.Equal(ContainerStatus.Running, state.Status);
     }
+
+    /// <summary>The hand-written reader and writer (StateFileReader, ToOciJsonUtf8) against the
+    /// generated serializer they replace on the hot path, on states with every field set,
+    /// escaping-worthy text, null maps and unusual times.</summary>
+    public static TheoryData<int> States() => new(0, 1, 2);
+
+    [Theory]
+    [InlineData("id")]
+    [InlineData("annotations")]
+    public void Text_that_is_not_UTF_8_is_a_StateException(string where)
+    {
+        var text = "{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"annotations\":{\"k\":\"v\"}}";
+        var bytes = Encoding.UTF8.GetBytes(text.Replace(where == "id" ? "\"c1\"" : "\"v\"", "\"\u00ff\"", StringComparison.Ordinal));
+        var at = Array.IndexOf(bytes, (byte)0xc3);
+        bytes[at] = 0xff; // a lone 0xff byte: never UTF-8
+
+        var e = Assert.Throws<StateException>(() => StateJson.Parse(bytes, "/run/hutch/c1/state.json"));
+        Assert.StartsWith("/run/hutch/c1/state.json: ", e.Message, StringComparison.Ordinal);
+    }
+
+    private static ContainerState Sample(int which)
+    {
+        var state = TempStateRoot.NewState("c" + which);
+        switch (which)
+        {
+            case 1:
+                state.Annotations = new() { ["é<tag>&'\"\\"] = "línea\n\u0001+", ["io.x/y"] = "" };
+                state.Cgroup = new() { ["memory"] = "/sys/fs/cgroup/memory/c1", ["unified"] = "/sys/fs/cgroup/unified/ç" };
+                state.SystemdUnit = "runc-c1.scope";
+                state.SystemdUserManager = true;
+                state.OwnsPidNamespace = true;
+                state.Status = ContainerStatus.Paused;
+                state.Created = new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.FromHours(2));
+                state.PidStartTime = ulong.MaxValue;
+                break;
+            case 2:
+                state.Annotations = null;
+                state.Owner = null;
+                state.Status = ContainerStatus.Stopped;
+                state.Pid = 0;
+                break;
+        }
+        return state;
+    }
+
+    [Theory]
+    [MemberData(nameof(States))]
+    public void The_hand_written_reader_reads_what_the_serializer_wrote_as_the_serializer_does(int which)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(Sample(which), StateJsonContext.Default.ContainerState);
+
+        var generated = JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerState)!;
+        var hand = StateJson.Parse(bytes, "state.json");
+
+        Assert.Equal(JsonSerializer.Serialize(generated, StateJsonContext.Default.ContainerState),
+            JsonSerializer.Serialize(hand, StateJsonContext.Default.ContainerState));
+    }
+
+    [Theory]
+    [MemberData(nameof(States))]
+    public void The_hand_written_oci_state_is_what_the_serializer_wrote(int which)
+    {
+        var state = Sample(which);
+        foreach (var status in Enum.GetValues<ContainerStatus>())
+        {
+            var oci = StateJson.ToOci(state, status);
+            Assert.Equal(JsonSerializer.Serialize(oci, StateJsonContext.Default.OciState),
+                Encoding.UTF8.GetString(StateJson.ToOciJsonUtf8(state, status)));
+            var indented = new StateJsonContext(new JsonSerializerOptions(StateJsonContext.Default.Options) { WriteIndented = true, IndentSize = 2 });
+            Assert.Equal(JsonSerializer.Serialize(oci, indented.OciState), StateJson.ToOciJson(state, status));
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\"} {}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"created\":\"yesterday\"}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"pid\":1.5}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"pid\":null}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"cgroup\":[]}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":null}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",\"cgroup\":{\"memory\":null}}")]
+    [InlineData("{\"ociVersion\":\"1.3.0\",\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\",}")]
+    public void What_the_serializer_refused_the_reader_refuses(string text)
+    {
+        Assert.ThrowsAny<Exception>(() =>
+        {
+            var generated = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(text), StateJsonContext.Default.ContainerState);
+            if (generated?.Rootfs is null || generated.Cgroup?.Values.Any(v => v is null) == true)
+            {
+                throw new JsonException("null");
+            }
+        });
+        var e = Assert.Throws<StateException>(() => StateJson.Parse(Encoding.UTF8.GetBytes(text), "/run/hutch/c1/state.json"));
+        Assert.StartsWith("/run/hutch/c1/state.json: ", e.Message, StringComparison.Ordinal);
+    }
 }

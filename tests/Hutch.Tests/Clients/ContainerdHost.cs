@@ -19,6 +19,7 @@ public sealed class ContainerdHost : IDisposable
     private readonly Lazy<Process> _daemon;
     private readonly List<string> _ids = [];
     private readonly string _work;
+    private bool _imported;
 
     public ContainerdHost()
     {
@@ -64,6 +65,55 @@ public sealed class ContainerdHost : IDisposable
         return ClientProcess.Run(_work, deadline, "script", ["-qfec", line, "/dev/null"], holdStdin: true);
     }
 
+    /// <summary>`ctr run OPTIONS --runc-binary RUNTIME --runc-root R IMAGE ID COMMAND...` (an image from <see cref="ImportBusybox"/>).</summary>
+    public Outcome RunImage(IEnumerable<string> options, string runtime, string image, string id, params string[] command) =>
+        Ctr(["run", .. options, "--fifo-dir", FifoDirectory, "--runc-binary", runtime, "--runc-root", RuncRoot, image, id, .. command]);
+
+    /// <summary>
+    /// Imports <see cref="ContainerHost.Rootfs"/> as the image "localhost/hutch-busybox:ctr" (an OCI
+    /// archive of one uncompressed layer, made here: no registry), once; returns its name. Needed
+    /// where containerd wants an image (`ctr container checkpoint`).
+    /// </summary>
+    public string ImportBusybox()
+    {
+        const string name = "localhost/hutch-busybox:ctr";
+        lock (_ids)
+        {
+            if (_imported)
+            {
+                return name;
+            }
+            var layout = Path.Combine(_work, "oci");
+            var blobs = Path.Combine(layout, "blobs", "sha256");
+            Directory.CreateDirectory(blobs);
+            var layerTar = Path.Combine(_work, "layer.tar");
+            ContainerHost.HostCommand("tar", "-C", ContainerHost.Rootfs, "-cf", layerTar, ".");
+            var (layer, layerSize) = Blob(blobs, File.ReadAllBytes(layerTar));
+            File.Delete(layerTar);
+            var (config, configSize) = Blob(blobs, Encoding.UTF8.GetBytes(
+                $$$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:{{{layer}}}"]},"config":{"Cmd":["sh"]}}"""));
+            var (manifest, manifestSize) = Blob(blobs, Encoding.UTF8.GetBytes(
+                $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:{{{config}}}","size":{{{configSize}}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:{{{layer}}}","size":{{{layerSize}}}}]}"""));
+            File.WriteAllText(Path.Combine(layout, "index.json"),
+                $$$"""{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{{{manifest}}}","size":{{{manifestSize}}},"annotations":{"io.containerd.image.name":"{{{name}}}"}}]}""");
+            File.WriteAllText(Path.Combine(layout, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
+            var archive = Path.Combine(_work, "image.tar");
+            ContainerHost.HostCommand("tar", "-C", layout, "-cf", archive, ".");
+            var imported = Ctr("image", "import", archive);
+            File.Delete(archive);
+            Directory.Delete(layout, recursive: true);
+            _imported = imported.ExitCode == 0 ? true : throw new InvalidOperationException("ctr image import failed: " + imported);
+            return name;
+        }
+    }
+
+    private static (string Digest, long Size) Blob(string blobs, byte[] content)
+    {
+        var digest = Convert.ToHexStringLower(SHA256.HashData(content));
+        File.WriteAllBytes(Path.Combine(blobs, digest), content);
+        return (digest, content.LongLength);
+    }
+
     /// <summary>Runs `ctr --address SOCKET args...` (containerd is started first).</summary>
     public Outcome Ctr(params string[] args)
     {
@@ -91,6 +141,11 @@ public sealed class ContainerdHost : IDisposable
         start.ArgumentList.Add("exec containerd --config \"$0\" </dev/null >\"$1\" 2>&1");
         start.ArgumentList.Add(config);
         start.ArgumentList.Add(Path.Combine(_work, "containerd.log"));
+        // The shim runs the runtime with containerd's PATH, where hutch and runc find `criu`.
+        if (CriuTool.Missing() is null)
+        {
+            start.Environment["PATH"] = Path.GetDirectoryName(CriuTool.Path) + ":" + Environment.GetEnvironmentVariable("PATH");
+        }
         var daemon = Process.Start(start) ?? throw new InvalidOperationException("cannot start containerd");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (DateTime.UtcNow < deadline && !daemon.HasExited)

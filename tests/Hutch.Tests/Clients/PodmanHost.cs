@@ -74,6 +74,23 @@ public sealed class PodmanHost : IDisposable
     private Outcome PodmanRaw(params string[] args) =>
         ClientProcess.Run(_work, Deadline, "podman", GlobalOptions.Concat(args));
 
+    /// <summary>
+    /// Runs `podman GLOBAL args...` with <paramref name="runtime"/> ("runc", or hutch's path) as
+    /// the runtime and <paramref name="path"/> first in PATH (where podman and the runtime find
+    /// `criu`: podman asks criu its version itself, over CRIU's RPC).
+    /// </summary>
+    public Outcome PodmanWith(string runtime, string path, params string[] args)
+    {
+        _ = _imported.Value;
+        var options = GlobalOptions.ToList();
+        options[options.IndexOf("--runtime") + 1] = runtime;
+        var environment = new Dictionary<string, string> { ["PATH"] = path + ":" + Environment.GetEnvironmentVariable("PATH") };
+        return ClientProcess.Run(_work, TimeSpan.FromSeconds(60), "podman", options.Concat(args), environment);
+    }
+
+    /// <summary>A file under this host's folder (removed with it).</summary>
+    public string FileIn(string name) => Path.Combine(_work, name);
+
     private bool Import()
     {
         var tarball = Path.Combine(_work, "busybox.tar");

@@ -1,4 +1,3 @@
-using Hutch.Testing;
 using Hutch.Tests.Integration;
 
 namespace Hutch.Tests.Clients;
@@ -16,7 +15,7 @@ public sealed class PodmanIdmapTests(PodmanHost podman) : IClassFixture<PodmanHo
     [PodmanFact]
     public void Run_with_an_idmap_volume_reads_and_writes_a_root_owned_host_directory_as_root()
     {
-        var volume = Path.Combine("/tmp", Host.UniqueName("hutch-pidm-"));
+        var volume = Path.Combine("/tmp", "hutch-pidm-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(volume);
         try
         {
@@ -42,7 +41,7 @@ public sealed class PodmanIdmapTests(PodmanHost podman) : IClassFixture<PodmanHo
     [PodmanFact]
     public void Run_with_an_idmap_volume_and_no_user_namespace_fails_with_hutch_s_reason()
     {
-        var volume = Path.Combine("/tmp", Host.UniqueName("hutch-pidm-"));
+        var volume = Path.Combine("/tmp", "hutch-pidm-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(volume);
         try
         {

@@ -20,7 +20,7 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
     /// <summary>A 0755 directory under /tmp, owned by <paramref name="owner"/>; the caller deletes it.</summary>
     private static string HostDirectory(string owner = "0:0")
     {
-        var dir = Path.Combine("/tmp", Host.UniqueName("hutch-idm-"));
+        var dir = Path.Combine("/tmp", "hutch-idm-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         ContainerHost.HostCommand("chmod", "0755", dir);
         ContainerHost.HostCommand("chown", owner, dir);
@@ -198,7 +198,7 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
     /// <summary>
     /// procfs cannot be id-mapped (measured on Linux 6.18, as are sysfs, overlay, ramfs, devpts,
     /// mqueue and cgroup2; ext4 and tmpfs can): create fails naming the mount's JSON path and
-    /// leaves no state, no process and nothing mounted.
+    /// leaves no state, no process and nothing mounted on the host.
     /// </summary>
     [ContainerFact]
     public void A_filesystem_that_refuses_id_mapping_fails_create_naming_the_mount_and_leaves_nothing()
@@ -211,7 +211,6 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
             index = c.Mounts!.Count;
             c.Mounts.Add(new Mount { Destination = "/data", Type = "bind", Source = "/proc/sys", Options = ["rbind", "idmap"] });
         });
-        var mountsBefore = File.ReadAllLines("/proc/self/mountinfo").Length;
 
         var outcome = host.Hutch("create", "--bundle", bundle, id);
 
@@ -220,7 +219,43 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
         Assert.Contains("cannot be id-mapped", outcome.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
         Assert.False(host.AnyProcessHoldsRoot());
-        Assert.Equal(mountsBefore, File.ReadAllLines("/proc/self/mountinfo").Length);
+        // The detached copy lived in an anonymous mount namespace and the init's namespace died with it: nothing on the host.
+        Assert.DoesNotContain(Hutch.Linux.Mounts.MountInfo.Read("/proc/self/mountinfo"),
+            m => m.MountPoint.StartsWith(mapped.Path, StringComparison.Ordinal));
+    }
+
+    /// <summary>Mappings the kernel refuses as a user namespace's maps (overlapping ranges) fail create naming the mount.</summary>
+    [ContainerFact]
+    public void Overlapping_mount_mappings_fail_create_naming_the_mount()
+    {
+        var data = HostDirectory();
+        var id = host.NewId();
+        try
+        {
+            var index = -1;
+            var bundle = host.Bundle(c =>
+            {
+                index = c.Mounts!.Count;
+                c.Mounts.Add(new Mount
+                {
+                    Destination = "/data", Type = "bind", Source = data, Options = ["bind", "idmap"],
+                    UidMappings = [new LinuxIdMapping { ContainerID = 0, HostID = 1000, Size = 10 }, new LinuxIdMapping { ContainerID = 5, HostID = 3000, Size = 10 }],
+                    GidMappings = Map(0, 1000, 1),
+                });
+            });
+
+            var outcome = host.Hutch("create", "--bundle", bundle, id);
+
+            Assert.Equal(1, outcome.ExitCode);
+            Assert.Contains($"mounts[{index}].uidMappings/gidMappings: the kernel refused them", outcome.Stderr, StringComparison.Ordinal);
+            Assert.Contains("ranges may not overlap", outcome.Stderr, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(host.Root, id)));
+            Assert.False(host.AnyProcessHoldsRoot());
+        }
+        finally
+        {
+            Remove(data);
+        }
     }
 
     [ContainerFact]
@@ -253,7 +288,7 @@ public sealed class IdMappedMountTests(ContainerHost host, UserNamespaceTests.Ma
     {
         const string runc = Runc11FactAttribute.Runc;
         var data = HostDirectory("1000:2000");
-        var runcRoot = Path.Combine("/tmp", Host.UniqueName("hutch-idm-rr-"));
+        var runcRoot = Path.Combine("/tmp", "hutch-idm-runc-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
             var bundle = host.Bundle(c =>

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#define HUTCH_ABI_VERSION 1
+#define HUTCH_ABI_VERSION 2
 
 /* HUTCH_ABI_SIZE(struct, bytes) HUTCH_ABI_FIELD(struct, field, offset), in NativeAbi.cs's order. */
 #define HUTCH_ABI_LAYOUT(HUTCH_ABI_SIZE, HUTCH_ABI_FIELD) \
@@ -68,7 +68,7 @@
 	HUTCH_ABI_FIELD(hutch_proc_setup, exec, 96) \
 	HUTCH_ABI_FIELD(hutch_proc_setup, mempolicy_nodes, 104) \
 	HUTCH_ABI_FIELD(hutch_proc_setup, mempolicy_node_bits, 112) \
-	HUTCH_ABI_FIELD(hutch_proc_setup, reserved, 116) \
+	HUTCH_ABI_FIELD(hutch_proc_setup, root_fd, 116) \
 	HUTCH_ABI_SIZE(hutch_exec_plan, 64) \
 	HUTCH_ABI_FIELD(hutch_exec_plan, filter, 0) \
 	HUTCH_ABI_FIELD(hutch_exec_plan, filter_len, 8) \

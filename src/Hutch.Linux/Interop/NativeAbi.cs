@@ -12,7 +12,7 @@ internal static class NativeAbi
 {
     /// <summary>HUTCH_ABI_VERSION this C# expects (native/abi.h): bumped with the C whenever the
     /// meaning of a shared flag, step or field changes.</summary>
-    internal const int Version = 1;
+    internal const int Version = 2;
 
     /// <summary>The sizes and offsets of the C# structs, in the order and with the names of
     /// native/abi.h's HUTCH_ABI_LAYOUT ("struct" for a size, "struct.field" for an offset).</summary>
@@ -76,7 +76,7 @@ internal static class NativeAbi
             ("hutch_proc_setup.exec", Offset(ref setup, ref setup.Exec)),
             ("hutch_proc_setup.mempolicy_nodes", Offset(ref setup, ref setup.MempolicyNodes)),
             ("hutch_proc_setup.mempolicy_node_bits", Offset(ref setup, ref setup.MempolicyNodeBits)),
-            ("hutch_proc_setup.reserved", Offset(ref setup, ref setup.Reserved)),
+            ("hutch_proc_setup.root_fd", Offset(ref setup, ref setup.RootFd)),
             ("hutch_exec_plan", sizeof(Libc.HutchExecPlan)),
             ("hutch_exec_plan.filter", Offset(ref exec, ref exec.Filter)),
             ("hutch_exec_plan.filter_len", Offset(ref exec, ref exec.FilterLength)),

@@ -185,10 +185,22 @@ static void become_root(const struct hutch_spawn_plan *plan, int error_fd)
 }
 
 /* DIE_WITH_PARENT: SIGKILL when the spawning thread exits (see hutch_native.h). */
+/* The spawning process's pid (the same for all its threads), read before the clone: the child
+ * compares its parent with it once the parent-death signal is armed. */
+static pid_t spawner_pid;
+
 static void die_with_parent(const struct hutch_spawn_plan *plan, int error_fd)
 {
-	if ((plan->flags & HUTCH_SPAWN_DIE_WITH_PARENT) && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	if (!(plan->flags & HUTCH_SPAWN_DIE_WITH_PARENT))
+		return;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail(error_fd, HUTCH_STEP_SIGNALS, 1, errno);
+	/* A parent that died before the prctl sent no signal: the child would live on (a hook has
+	 * no sync fd whose EOF would end it). Its parent is then another process. getppid() is 0
+	 * when the parent is outside the child's pid namespace: the sync fd's EOF covers that case. */
+	pid_t parent = getppid();
+	if (parent != 0 && parent != spawner_pid)
+		_exit(HUTCH_SPAWN_CHILD_FAILED);
 }
 
 /* The process that execs: fd maps, close the rest, wait for the go, exec. */
@@ -439,6 +451,7 @@ int hutch_spawn(const struct hutch_spawn_plan *plan, int *out_pidfd)
 	if (!out_pidfd || !plan_is_valid(plan))
 		return -EINVAL;
 	*out_pidfd = -1;
+	spawner_pid = getpid();
 	two_stage = (plan->flags & HUTCH_SPAWN_TWO_STAGE) != 0;
 	if (two_stage && pipe2(pid_pipe, O_CLOEXEC) < 0)
 		return -errno;

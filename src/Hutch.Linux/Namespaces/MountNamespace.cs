@@ -16,22 +16,32 @@ internal static class MountNamespace
     /// </summary>
     public static T RunIn<T>(SafeFd mountNamespace, string name, Func<T> action)
     {
-        var fd = mountNamespace.Fd;
-        var result = NamespaceThread.Run("hutch mntns", () =>
+        var added = false;
+        mountNamespace.DangerousAddRef(ref added);
+        try
         {
-            if (Libc.unshare(CloneFs) != 0)
+            var fd = mountNamespace.Fd;
+            return NamespaceThread.Run("hutch mntns", () =>
             {
-                throw new NamespaceException("unshare the fs attributes (CLONE_FS) to join", name, Libc.LastErrno);
-            }
-            if (Libc.setns(fd, (int)NamespaceKind.Mount) != 0)
+                if (Libc.unshare(CloneFs) != 0)
+                {
+                    throw new NamespaceException("unshare the fs attributes (CLONE_FS) to join", name, Libc.LastErrno);
+                }
+                if (Libc.setns(fd, (int)NamespaceKind.Mount) != 0)
+                {
+                    var errno = Libc.LastErrno;
+                    throw new NamespaceException("join the mount namespace", name, errno,
+                        errno == Errno.EINVAL ? "the file descriptor is not a mount namespace" : null);
+                }
+            }, action);
+        }
+        finally
+        {
+            if (added)
             {
-                var errno = Libc.LastErrno;
-                throw new NamespaceException("join the mount namespace", name, errno,
-                    errno == Errno.EINVAL ? "the file descriptor is not a mount namespace" : null);
+                mountNamespace.DangerousRelease();
             }
-        }, action);
-        GC.KeepAlive(mountNamespace);
-        return result;
+        }
     }
 
     /// <summary>Opens /proc/PID/ns/mnt of <paramref name="pid"/>.</summary>

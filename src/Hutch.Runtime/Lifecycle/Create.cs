@@ -226,7 +226,7 @@ internal static class Create
                 if (scope is not null)
                 {
                     // systemd moves the held init into the new unit; the limits are in place before it runs anything.
-                    cgroup = scope.Start(init.Pid);
+                    cgroup = scope.Start(init.Pid, () => transaction.Record(new SystemdUnitStartedEntry()));
                 }
                 if (namespaces.New.Contains(NamespaceKind.User))
                 {
@@ -319,7 +319,7 @@ internal static class Create
             master?.Dispose();
             // The undo stack, newest first: devices back (while containerNetns pins their namespace),
             // the pin unmounted, the init killed and reaped, the cgroup removed.
-            var cleanup = transaction?.Abort(new UndoContext { Id = options.Id, LiveInit = init, LiveNetns = containerNetns }) ?? [];
+            var cleanup = transaction?.Abort(new UndoContext { Id = options.Id, LiveInit = init, LiveNetns = containerNetns, Warn = options.Warn }) ?? [];
             transaction?.Dispose();
             netDevices?.Dispose();
             containerNetns?.Dispose();

@@ -50,7 +50,7 @@ internal static class Delete
             catch (ContainerIncompleteException)
             {
                 // A create that never committed (the lock proves it is not running): replay its journal.
-                DeletePending(store, id, force);
+                DeletePending(store, id, force, warn);
                 return;
             }
             catch (StateException corrupt) when (force)
@@ -74,7 +74,7 @@ internal static class Delete
                 // Killed between its state.json and the end of its create (the pid file, the
                 // journal's removal): its caller saw the create fail, so it is undone as one that
                 // never committed (net devices back to the host first), then deleted as usual.
-                UndoJournal(store, id);
+                UndoJournal(store, id, warn);
                 status = StatusProbe.Probe(state, directory);
             }
             if (status != ContainerStatus.Stopped)
@@ -115,20 +115,20 @@ internal static class Delete
     /// match, cgroup removed), then the directory. Without --force only when its init is gone
     /// (status stopped). A failure keeps the directory and its journal, for a retry.
     /// </summary>
-    private static void DeletePending(StateStore store, string id, bool force)
+    private static void DeletePending(StateStore store, string id, bool force, Action<string>? warn)
     {
         if (!force && PendingCreate.InitAlive(store, id))
         {
             throw new LifecycleException(
                 $"cannot delete container {id} that is not stopped: it is creating (its create was killed after the init was told to outlive it; use `hutch delete --force {id}`)");
         }
-        UndoJournal(store, id);
+        UndoJournal(store, id, warn);
         store.Remove(id);
     }
 
-    private static void UndoJournal(StateStore store, string id)
+    private static void UndoJournal(StateStore store, string id, Action<string>? warn)
     {
-        var failures = PendingCreate.Undo(store, id);
+        var failures = PendingCreate.Undo(store, id, warn);
         if (failures.Count > 0)
         {
             throw new LifecycleException(

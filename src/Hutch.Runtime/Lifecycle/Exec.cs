@@ -109,11 +109,12 @@ internal static class Exec
             {
                 fds.Add(new FdMapping(new SafeFd(fd, ownsHandle: false), fd));
             }
-            // A container without a mount namespace shares the host's mounts: the process changes
-            // root into the init's root (root.path, where the init chrooted) instead of running in
-            // the host's /. The fd goes in after the preserved ones and is closed once used.
+            // A container without a mount namespace (none in its config) shares its creator's
+            // mounts: the process changes root into the init's root (root.path, where the init
+            // chrooted) instead of running in the / of whatever mount namespace it joined. The fd
+            // goes in after the preserved ones and is closed once used. (runc's exec does not.)
             int? rootFd = null;
-            if (!namespaces.Has(NamespaceKind.Mount))
+            if (!NamespacePlan.From(config).HasMount)
             {
                 rootFd = 3 + options.PreserveFds;
                 fds.Add(new FdMapping(root, rootFd.Value));

@@ -30,11 +30,16 @@ internal sealed class CreateTransaction : IDisposable
         return transaction;
     }
 
-    /// <summary>Journals <paramref name="entry"/> (written and synced) and pushes its undo: call it before the side effect.</summary>
+    /// <summary>
+    /// Pushes the undo of <paramref name="entry"/> and journals it (written and synced): call it
+    /// before the side effect. The undo first: an entry written after its side effect (the init)
+    /// is undone in-process even when the journal cannot be written (every undo is safe on a side
+    /// effect that never happened).
+    /// </summary>
     public void Record(JournalEntry entry)
     {
-        _journal.Append(entry);
         Undo.Push(entry);
+        _journal.Append(entry);
     }
 
     /// <summary>Undoes everything recorded, newest first; the failures' messages (empty when all is undone).</summary>

@@ -12,6 +12,7 @@ namespace Hutch.Runtime.Transactions;
 [JsonDerivedType(typeof(CgroupIntentEntry), "cgroup-intent")]
 [JsonDerivedType(typeof(CgroupMadeEntry), "cgroup")]
 [JsonDerivedType(typeof(SystemdUnitEntry), "systemd-unit")]
+[JsonDerivedType(typeof(SystemdUnitStartedEntry), "systemd-unit-started")]
 [JsonDerivedType(typeof(InitEntry), "init")]
 [JsonDerivedType(typeof(NetnsPinEntry), "netns-pin")]
 [JsonDerivedType(typeof(NetnsEntry), "netns")]
@@ -65,6 +66,14 @@ internal sealed class SystemdUnitEntry : JournalEntry
 
     public required List<string> Missing { get; init; }
 }
+
+/// <summary>
+/// After systemd started the unit (StartTransientUnit's job done): only then does the undo stop
+/// it. A unit of that name that was not this create's (a live one, so the start failed) is never
+/// stopped; and a create killed before this entry needs no stop: its init dies with it and
+/// systemd collects the empty scope.
+/// </summary>
+internal sealed class SystemdUnitStartedEntry : JournalEntry;
 
 /// <summary>The init, as soon as it exists: pid and start time (/proc/PID/stat field 22), so a reused pid is never killed.</summary>
 internal sealed class InitEntry : JournalEntry

@@ -43,10 +43,10 @@ internal static class PendingCreate
     /// holds the container's lock (so no create runs). Returns the failures (empty: all undone,
     /// the directory may go).
     /// </summary>
-    public static List<string> Undo(StateStore store, string id)
+    public static List<string> Undo(StateStore store, string id, Action<string>? warn = null)
     {
         var entries = CreateJournal.Read(store.DirectoryOf(id));
-        return entries is null ? [] : UndoStack.Of(entries).Unwind(new UndoContext { Id = id });
+        return entries is null ? [] : UndoStack.Of(entries).Unwind(new UndoContext { Id = id, Warn = warn });
     }
 
     /// <summary>True while the journaled init lives (pid and start time), the create that holds the lock aside.</summary>

@@ -19,4 +19,7 @@ internal sealed class UndoContext
 
     /// <summary>In-process: the container's network namespace, held open by the create.</summary>
     public SafeFd? LiveNetns { get; init; }
+
+    /// <summary>Where a step's warning goes (a unit that was already gone, ...); null drops it.</summary>
+    public Action<string>? Warn { get; init; }
 }

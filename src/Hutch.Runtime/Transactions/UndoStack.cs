@@ -52,6 +52,9 @@ internal sealed class UndoStack
             case SystemdUnitEntry unit:
                 _steps.Add(new SystemdUnitUndo(unit));
                 break;
+            case SystemdUnitStartedEntry:
+                (Last<SystemdUnitUndo>() ?? throw new InvalidOperationException("a systemd-unit-started entry before its systemd-unit entry")).Started();
+                break;
             case InitEntry init:
                 _init = init;
                 _steps.Add(new InitUndo(init));

@@ -160,15 +160,47 @@ public sealed class SystemdNodeTests(SystemdNode node, ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A create under --systemd-cgroup killed (SIGKILL) at its steps: before the unit starts, with
-    /// the init held in the started unit, at "ready" and right after state.json. `list` shows the
-    /// container, and `delete --force` leaves no unit, no cgroup directory in any hierarchy, no
-    /// process and no state (crash-safe create's systemd-unit journal entry).
+    /// A create whose unit name is taken by a live unit (here a scope holding a sleep) fails, and
+    /// its cleanup leaves that unit and its process alone: only a unit the create started is stopped.
+    /// </summary>
+    [SystemdNodeFact]
+    public void A_create_whose_unit_name_is_taken_leaves_the_other_unit_running()
+    {
+        var id = Id("taken");
+        var unit = $"runc-{id}.scope";
+        var bundle = node.Bundle(id);
+        try
+        {
+            node.Check($"systemd-run --quiet --unit=runc-{id} --scope -- sleep 1000 </dev/null >/dev/null 2>&1 &\n" +
+                $"end=$(( $(date +%s) + 60 )); until systemctl is-active -q {unit}; do [ $(date +%s) -lt $end ] || exit 1; sleep 0.05; done");
+
+            var create = node.Sh($"cd {bundle} && hutch --systemd-cgroup create {id}");
+
+            Assert.Equal(1, create.ExitCode);
+            Assert.Contains(unit, create.Stderr, StringComparison.Ordinal);
+            Assert.True(node.Sh($"systemctl is-active {unit}").ExitCode == 0, $"the other {unit} was stopped: {create}");
+            Assert.Contains("sleep 1000", node.Check($"systemctl status --no-pager {unit} || true"), StringComparison.Ordinal);
+            Assert.DoesNotContain(id, node.Check("hutch list -q"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            node.Sh($"hutch delete --force {id}; systemctl stop {unit}; rm -rf {bundle}");
+        }
+    }
+
+    /// <summary>
+    /// A create under --systemd-cgroup killed (SIGKILL) at its steps: before the unit is started
+    /// (cgroup-made, init-spawned), with the unit started and the init held in it (released,
+    /// ready: the init dies with the create and systemd collects the empty scope, hutch's own
+    /// directories stay for delete), and once the init outlives the create (committing: the unit
+    /// is still active, only the journal's undo stops it; committed). `list` shows the container,
+    /// and `delete --force` leaves no unit, no cgroup directory in any hierarchy, no process and no
+    /// state (crash-safe create's systemd-unit entries).
     /// </summary>
     [SystemdNodeFact]
     public void A_create_killed_at_any_step_is_undone_by_delete_force()
     {
-        foreach (var point in new[] { "cgroup-made", "init-spawned", "released", "ready", "committed" })
+        foreach (var point in new[] { "cgroup-made", "init-spawned", "released", "ready", "committing", "committed" })
         {
             var id = Id("kill");
             var unit = $"runc-{id}.scope";
@@ -193,6 +225,11 @@ public sealed class SystemdNodeTests(SystemdNode node, ITestOutputHelper output)
                 Assert.True(killed.ExitCode == 0, $"{point}: {killed}");
                 Assert.Contains("create killed: 137", killed.Stdout, StringComparison.Ordinal);
                 Assert.Contains(id, node.Check("hutch list -q"), StringComparison.Ordinal);
+                if (point is "committing" or "committed")
+                {
+                    // The init outlives the create from its commit on: the unit holds it.
+                    Assert.True(node.Sh($"systemctl is-active {unit}").ExitCode == 0, $"{point}: {unit} is not active after the kill");
+                }
 
                 var delete = node.Sh($"hutch delete --force {id}");
                 Assert.True(delete.ExitCode == 0, $"{point}: {delete}");

@@ -23,7 +23,6 @@ internal sealed class SystemdScope : IDisposable
     private readonly LinuxResources _resources;
     private readonly List<SystemdProperty> _properties;
     private readonly Action<string>? _warn;
-    private bool _started;
 
     private SystemdScope(SystemdManager manager, CgroupLayout layout, SystemdUnit unit, string cgroupPath, bool userManager,
         LinuxResources resources, List<SystemdProperty> properties, Action<string>? warn)
@@ -112,14 +111,17 @@ internal sealed class SystemdScope : IDisposable
     /// <summary>
     /// Starts the unit with <paramref name="pid"/> (the held init) in it and waits for systemd's
     /// job; makes the unit's directories in the hierarchies systemd leaves alone, moves the pid
-    /// there too, and writes linux.resources into the files. Returns the cgroup. Throws
-    /// SystemdException, CgroupException or CgroupResourceException; call <see cref="Stop"/> then.
+    /// there too, and writes linux.resources into the files. Returns the cgroup. Calls
+    /// <paramref name="started"/> as soon as systemd's job is done (create journals it: only a
+    /// unit this create started is ever stopped by its undo). Throws SystemdException,
+    /// CgroupException or CgroupResourceException; create's undo stack cleans up then.
     /// </summary>
-    public Cgroup Start(int pid)
+    public Cgroup Start(int pid, Action started)
     {
+        ArgumentNullException.ThrowIfNull(started);
         var properties = new List<SystemdProperty>(_properties) { SystemdProperty.UInt32Array("PIDs", checked((uint)pid)) };
         _manager.StartTransientUnit(Unit.Name, properties);
-        _started = true;
+        started();
         // An absolute path: the unit's cgroup from the root of every hierarchy. Directories systemd
         // made are found as they are; those it did not (freezer, cpuset, ... on v1) are made here.
         Cgroup = Cgroup.Create(_layout, CgroupPath);
@@ -128,38 +130,6 @@ internal sealed class SystemdScope : IDisposable
         // device filter) is skipped, as the cgroupfs driver skips it rootless.
         CgroupResources.Apply(Cgroup, _layout, _resources, warn: _warn, rootless: UserManager);
         return Cgroup;
-    }
-
-    /// <summary>Undoes <see cref="Start"/>: stops the unit (systemd removes its directories), then removes the others. Throws SystemdException or CgroupException.</summary>
-    public void Stop()
-    {
-        var failures = new List<string>();
-        if (_started)
-        {
-            try
-            {
-                if (_manager.StopUnit(Unit.Name) is { } warning)
-                {
-                    _warn?.Invoke(warning);
-                }
-            }
-            catch (SystemdException e)
-            {
-                failures.Add(e.Message);
-            }
-        }
-        try
-        {
-            Cgroup?.Remove();
-        }
-        catch (CgroupException e)
-        {
-            failures.Add(e.Message);
-        }
-        if (failures.Count > 0)
-        {
-            throw new SystemdException(string.Join("; ", failures));
-        }
     }
 
     public void Dispose() => _manager.Dispose();

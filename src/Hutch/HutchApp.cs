@@ -106,5 +106,5 @@ internal static class HutchApp
     }
 
     private static string CommandPath(Command command) =>
-        command is RootCommand ? "hutch" : "hutch " + command.Name;
+        command is HutchRootCommand ? "hutch" : "hutch " + command.Name;
 }

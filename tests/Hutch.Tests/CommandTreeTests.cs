@@ -123,6 +123,27 @@ public class CommandTreeTests
         Assert.Equal(new HutchRootCommand().Subcommands.Count, HutchRootCommand.ForArgs(args).Subcommands.Count);
     }
 
+    [Theory]
+    [InlineData("-h", true)]
+    [InlineData("--help", true)]
+    [InlineData("-?", true)]
+    [InlineData("/?", true)]
+    [InlineData("/h", true)]
+    [InlineData("-v", true)]
+    [InlineData("--version", true)]
+    [InlineData("-dh", true)]
+    [InlineData("--debug", false)]
+    [InlineData("--root", false)]
+    [InlineData("/home/x", false)]
+    [InlineData("state", false)]
+    [InlineData("-1", false)]
+    public void Help_and_version_are_added_for_any_token_that_may_be_one(string token, bool expected)
+    {
+        Assert.Equal(expected, HutchRootCommand.MayAskForHelpOrVersion(token));
+        var root = HutchRootCommand.ForArgs(["state", token, "ID"]);
+        Assert.Equal(expected, root.Options.Any(o => o.Name == "--help"));
+    }
+
     [Fact]
     public void The_global_options_that_take_a_value_are_the_listed_ones()
     {

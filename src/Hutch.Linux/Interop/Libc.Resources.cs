@@ -80,6 +80,9 @@ internal static partial class Libc
     [LibraryImport("libhutchnative")]
     internal static partial int hutch_sched_attr_size();
 
+    /// <summary>prctl option: orphaned descendants are reparented to this process (restore in the foreground, as runc).</summary>
+    internal const int PR_SET_CHILD_SUBREAPER = 36;
+
     /// <summary>prctl(2) with unused arguments 0. Returns the result (>= 0) or -errno.</summary>
     internal static int Prctl(int option, nuint arg2 = 0, nuint arg3 = 0, nuint arg4 = 0, nuint arg5 = 0) =>
         hutch_prctl(option, arg2, arg3, arg4, arg5);

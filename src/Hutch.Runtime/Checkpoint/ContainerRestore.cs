@@ -79,6 +79,11 @@ internal static class ContainerRestore
         using var work = CriuRequests.OpenDirectory(workDirectory, "--work-path", create: true);
         var rootfs = Path.GetFullPath(config.Root!.Path, bundle);
         var layout = CgroupLayout.Detect();
+        if (!options.Detach && !options.NoSubreaper)
+        {
+            // runc's rule for a restore in the foreground: the restored tree's orphans come to hutch, not to the host's init.
+            _ = Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1);
+        }
 
         var store = new StateStore(options.Root);
         var directory = store.Claim(options.Id);

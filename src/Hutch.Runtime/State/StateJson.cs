@@ -8,7 +8,9 @@ namespace Hutch.Runtime.State;
 /// <summary>state.json (hutch's own file) and the OCI state JSON (for `hutch state` and hooks).</summary>
 internal static class StateJson
 {
-    private static readonly StateJsonContext Compact = new(new JsonSerializerOptions(StateJsonContext.Default.Options));
+    /// <summary>The generated serializer, built on first use only (<see cref="Contexts"/>): reading
+    /// state and printing the OCI state, what most commands do, never need it.</summary>
+    private static StateJsonContext Compact => Contexts.Compact;
 
     /// <summary>
     /// Indentation comes from the writer, not from a second JsonSerializerOptions: every options
@@ -145,5 +147,13 @@ internal static class StateJson
             JsonSerializer.Serialize(writer, value, typeInfo);
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Holds the context so that its construction (and StateJsonContext's static
+    /// constructor: encoded property names, the JavaScript encoder's tables) runs when a caller
+    /// first serializes, not when StateJson is first touched.</summary>
+    private static class Contexts
+    {
+        internal static readonly StateJsonContext Compact = new(new JsonSerializerOptions(StateJsonContext.Default.Options));
     }
 }

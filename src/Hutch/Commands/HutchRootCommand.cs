@@ -8,7 +8,7 @@ namespace Hutch.Commands;
 /// The `hutch` command tree: runc's global options and commands. Parse through
 /// <see cref="ParseArgs"/>, which applies runc's argv rules (see <see cref="ArgvScanner"/>).
 /// </summary>
-internal sealed class HutchRootCommand : RootCommand
+internal sealed class HutchRootCommand : Command
 {
     private static readonly ParserConfiguration ParserSettings = new()
     {
@@ -61,25 +61,34 @@ internal sealed class HutchRootCommand : RootCommand
     internal RestoreCommand Restore => Built<RestoreCommand>();
 
     /// <summary>The whole tree: every command (what `hutch --help` lists).</summary>
-    internal HutchRootCommand() : this(only: null)
+    internal HutchRootCommand() : this(only: null, helpAndVersion: true)
     {
     }
 
     /// <summary>The tree argv needs: the root with its options and only the command argv names
     /// (<see cref="CommandNameIn"/>); the whole tree when argv names none (root help, `hutch`
-    /// alone, an unknown command: their output lists every command).</summary>
-    internal static HutchRootCommand ForArgs(IReadOnlyList<string> args) => new(CommandNameIn(args));
-
-    private HutchRootCommand(string? only)
-        : base("hutch: an OCI container runtime (runtime-spec " + BuildInfo.SpecVersion + "), a drop-in for runc")
+    /// alone, an unknown command: their output lists every command). The help and version
+    /// options only when a token of argv could be one of them (<see cref="MayAskForHelpOrVersion"/>).</summary>
+    internal static HutchRootCommand ForArgs(IReadOnlyList<string> args)
     {
-        // `[suggest]` and other directives are not runc syntax: an argv starting with '[' is an argument.
-        Directives.Clear();
+        var only = CommandNameIn(args);
+        return new(only, helpAndVersion: only is null || args.Any(MayAskForHelpOrVersion));
+    }
 
-        // runc's -v/--version prints three lines that go-runc and podman read by prefix.
-        var defaultVersion = Options.OfType<VersionOption>().Single();
-        Options.Remove(defaultVersion);
-        Options.Add(new VersionOption("--version", "-v") { Action = new VersionAction() });
+    // A Command, not a RootCommand: RootCommand's constructor builds System.CommandLine's help and
+    // version options, whose descriptions come from its ResourceManager (reflection over the
+    // assembly's attributes, a quarter of `hutch state`'s own time, bench/RESULTS.md). hutch adds
+    // them itself, when argv may use them; it uses no directive (`[suggest]` is not runc syntax:
+    // an argv starting with '[' is an argument), and its name is the executable's, as RootCommand's.
+    private HutchRootCommand(string? only, bool helpAndVersion)
+        : base(RootCommand.ExecutableName, "hutch: an OCI container runtime (runtime-spec " + BuildInfo.SpecVersion + "), a drop-in for runc")
+    {
+        if (helpAndVersion)
+        {
+            Options.Add(new HelpOption());
+            // runc's -v/--version prints three lines that go-runc and podman read by prefix.
+            Options.Add(new VersionOption("--version", "-v") { Action = new VersionAction() });
+        }
 
         foreach (var option in Globals.All)
         {
@@ -131,6 +140,28 @@ internal sealed class HutchRootCommand : RootCommand
             return null;
         }
         return null;
+    }
+
+    /// <summary>Whether the token could be the help or version option, alone or in a bundle of
+    /// short options ("-h", "--help", "-?", "/h", "/?", "-v", "--version", "--help=...", "-vh").</summary>
+    internal static bool MayAskForHelpOrVersion(string token)
+    {
+        if (token is "/h" or "/?" || token.StartsWith("--help", StringComparison.Ordinal) || token.StartsWith("--version", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        if (token.Length < 2 || token[0] != '-' || token[1] == '-')
+        {
+            return false;
+        }
+        foreach (var c in token.AsSpan(1))
+        {
+            if (c is 'h' or '?' or 'v')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private T Built<T>() where T : Command

@@ -27,7 +27,7 @@ internal static class ArgvScanner
     /// <summary>The argv to parse, or an error for a flag no command in the path declares.</summary>
     internal sealed record Result(IReadOnlyList<string> Args, string? Error, Command ErrorCommand);
 
-    internal static Result Scan(RootCommand root, IReadOnlyList<string> args, Func<Command, bool> passesArgumentsThrough)
+    internal static Result Scan(Command root, IReadOnlyList<string> args, Func<Command, bool> passesArgumentsThrough)
     {
         var output = new List<string>(args.Count + 1);
         // Where each single-valued option last appeared in output (first token, token count).

@@ -177,6 +177,31 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
     }
 
     [CriuFact]
+    public void Restore_in_the_foreground_waits_returns_the_status_and_deletes_the_container()
+    {
+        using var box = new CounterBox(host, "hutch");
+        box.Run();
+        var atCheckpoint = box.WaitForCountAbove(2);
+        Assert.Equal(0, box.Invoke("checkpoint", "--image-path", box.Images, box.Id).ExitCode);
+
+        var foreground = Task.Run(() => box.Invoke("restore", "--bundle", box.Bundle, "--image-path", box.Images, box.Id));
+        box.WaitForCountAbove(atCheckpoint);
+        // state.json is written once CRIU answered, a moment after the process runs again.
+        var saved = Stopwatch.StartNew();
+        while (!box.Exists() && saved.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(20);
+        }
+        Assert.False(foreground.IsCompleted, "restore without --detach waits for the process");
+        var kill = box.Invoke("kill", box.Id, "KILL");
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+
+        Assert.True(foreground.Wait(TimeSpan.FromSeconds(30)), "restore returned once the process was killed");
+        Assert.Equal(137, foreground.Result.ExitCode);
+        Assert.False(box.Exists(), "the container is deleted when its process exits, as with `run`");
+    }
+
+    [CriuFact]
     public void In_a_namespace_hutch_made_restore_moves_the_net_devices_into_the_new_namespace_again()
     {
         var hostEnd = Host.UniqueName("hcn");

@@ -188,7 +188,8 @@ public sealed class CheckpointTests(ContainerHost host) : IClassFixture<Containe
         box.WaitForCountAbove(atCheckpoint);
         // state.json is written once CRIU answered, a moment after the process runs again.
         var saved = Stopwatch.StartNew();
-        while (!box.Exists() && saved.Elapsed < TimeSpan.FromSeconds(20))
+        // (`state` shows the restore's claimed directory as "creating" until then: crash-safe create.)
+        while (!(box.Exists() && box.Status() == "running") && saved.Elapsed < TimeSpan.FromSeconds(20))
         {
             Thread.Sleep(20);
         }

@@ -61,9 +61,11 @@ public class InitPlanGoldenTests
     {
         var configs = Directory.GetFiles(ConfigsDir, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
         var plans = Directory.GetFiles(PlansDir, "*.plan").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        var encodings = Directory.GetFiles(PlansDir, "*.bin").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
 
         Assert.True(configs.Count() >= 9, $"expected the captured configs in {ConfigsDir}");
         Assert.Equal(configs, plans);
+        Assert.Equal(configs, encodings);
     }
 
     [Theory]
@@ -78,6 +80,23 @@ public class InitPlanGoldenTests
         Assert.Equal(0, bytes.Length % 4);
         Assert.Equal(InitPlanText.Render(plan), InitPlanText.Render(back));
         Assert.Equal(bytes, InitPlanEncoding.Encode(back));
+    }
+
+    /// <summary>The encoded bytes are checked in beside the text (NAME.bin): the seeds of the native
+    /// decoder's fuzz target (tests/native/fuzz) and a pin of the encoding itself.</summary>
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void The_encoding_of_a_real_plan_is_its_golden_bytes(string name)
+    {
+        var bytes = InitPlanEncoding.Encode(PlanOf(name));
+        var golden = Path.Combine(PlansDir, name + ".bin");
+        if (Environment.GetEnvironmentVariable("HUTCH_UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(PlansDir);
+            File.WriteAllBytes(golden, bytes);
+        }
+        Assert.True(File.Exists(golden), $"{golden} is missing: run the test with HUTCH_UPDATE_GOLDEN=1 and review it");
+        Assert.Equal(File.ReadAllBytes(golden), bytes);
     }
 
     [Fact]

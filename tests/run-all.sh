@@ -39,6 +39,18 @@ native_passed=$(($(grep -c '^ok ' "$native_tap") - native_skipped))
 native_failed=$(grep -c '^not ok ' "$native_tap")
 if [ "$native_status" != 0 ] && [ "$native_failed" = 0 ]; then native_failed=1; fi
 passed=$((passed + native_passed)); failed=$((failed + native_failed)); skipped=$((skipped + native_skipped))
+# The plan decoder's fuzz target under the same sanitizers, for FUZZ_SECONDS (default 20), seeded
+# (its first line gives FUZZ_SEED to repeat it; native/Makefile fuzz). One TAP line; a crash or a
+# failed check is one failure, its input left in native/build/fuzz/.
+fuzz_tap=$results/native-fuzz.tap
+make -s -C native fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" > "$fuzz_tap" 2>&1
+fuzz_status=$?
+cat "$fuzz_tap"
+fuzz_passed=$(grep -c '^ok ' "$fuzz_tap")
+fuzz_failed=$(grep -c '^not ok ' "$fuzz_tap")
+if [ "$fuzz_status" != 0 ] && [ "$fuzz_failed" = 0 ]; then fuzz_failed=1; fi
+if [ "$fuzz_status" != 0 ]; then fuzz_passed=0; fi
+passed=$((passed + fuzz_passed)); failed=$((failed + fuzz_failed))
 for trx in "$results"/*.trx; do
     [ -e "$trx" ] || continue
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

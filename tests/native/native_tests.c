@@ -7,6 +7,7 @@
 #include "abi.h"
 #include "exec.h"
 #include "hutch_native.h"
+#include "initplan.h"
 #include "keyring.h"
 #include "mount.h"
 #include "procsetup.h"
@@ -466,6 +467,111 @@ static void run(const char *name, int (*test)(void))
 	fflush(stdout);
 }
 
+/* The golden encodings (tests/data/init-plans/NAME.bin, written by InitPlanGoldenTests). */
+#ifndef HUTCH_PLANS_DIR
+#define HUTCH_PLANS_DIR "../tests/data/init-plans"
+#endif
+
+/* NAME.bin read into a buffer of exactly its size (so ASan sees any read past it); NULL on failure. */
+static uint8_t *read_plan(const char *name, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s.bin", HUTCH_PLANS_DIR, name);
+	FILE *file = fopen(path, "rb");
+	if (!file)
+		return NULL;
+	uint8_t *buf = NULL;
+	long size = fseek(file, 0, SEEK_END) == 0 ? ftell(file) : -1;
+	if (size > 0 && fseek(file, 0, SEEK_SET) == 0 && (buf = malloc((size_t)size)) &&
+	    fread(buf, 1, (size_t)size, file) != (size_t)size) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(file);
+	*len = size > 0 ? (size_t)size : 0;
+	return buf;
+}
+
+struct plan_walk {
+	uint32_t ops, stop_at;
+	int process_ok, conditions_ok;
+};
+
+static int str_is(const char *bytes, uint32_t length, const char *expected)
+{
+	return length == strlen(expected) && memcmp(bytes, expected, length) == 0 && bytes[length] == 0;
+}
+
+static int look_at_op(const struct hutch_plan_op *op, void *context)
+{
+	struct plan_walk *walk = context;
+	walk->ops++;
+	if (op->index == walk->stop_at)
+		return 42;
+	if (op->kind == HUTCH_OP_PROCESS && op->field_count == HUTCH_PLAN_MAX_FIELDS) {
+		/* runc-spec.plan: args=["sh"] env=["PATH=...", "TERM=xterm"] cwd="/" groups=[] last_cap=40 */
+		const struct hutch_plan_list *env = &op->fields[1].list;
+		uint32_t length;
+		const char *arg = hutch_plan_str_at(op->fields[0].list.first, &length);
+		int ok = op->fields[0].list.count == 1 && str_is(arg, length, "sh") && env->count == 2;
+		const uint8_t *item = hutch_plan_str_next(env->first);
+		const char *term = hutch_plan_str_at(item, &length);
+		ok = ok && str_is(term, length, "TERM=xterm");
+		ok = ok && str_is(op->fields[2].str.bytes, op->fields[2].str.length, "/");
+		ok = ok && op->fields[5].type == HUTCH_PLAN_U64_LIST && op->fields[5].list.count == 0;
+		ok = ok && op->fields[12].type == HUTCH_PLAN_U32 && op->fields[12].u32 == 40;
+		walk->process_ok = ok;
+	}
+	if (op->kind == HUTCH_OP_SECCOMP_RULE && str_is(op->fields[0].str.bytes, op->fields[0].str.length, "personality") &&
+	    op->fields[2].list.count == 4 && hutch_plan_u64_at(&op->fields[2].list, 1) == 4 &&
+	    hutch_plan_u64_at(&op->fields[2].list, 2) == 8)
+		walk->conditions_ok = 1;
+	return 0;
+}
+
+static int test_plan_decoder(void)
+{
+	size_t len;
+	uint8_t *buf = read_plan("runc-spec", &len);
+	CHECK(buf != NULL);
+	struct hutch_plan_error error;
+	struct plan_walk walk = { 0, HUTCH_PLAN_NONE, 0, 0 };
+	CHECK(hutch_plan_decode(buf, len, look_at_op, &walk, &error) == 48);
+	CHECK(walk.ops == 48 && walk.process_ok);
+
+	/* A callback's nonzero return stops the walk where it was. */
+	walk = (struct plan_walk){ 0, 3, 0, 0 };
+	CHECK(hutch_plan_decode(buf, len, look_at_op, &walk, &error) == -42);
+	CHECK(walk.ops == 4 && error.index == 3 && error.err == 42);
+
+	/* Half a plan: refused before the callback sees any op. */
+	walk = (struct plan_walk){ 0, HUTCH_PLAN_NONE, 0, 0 };
+	CHECK(hutch_plan_decode(buf, len - 4, look_at_op, &walk, &error) == -EOVERFLOW);
+	CHECK(walk.ops == 0 && error.index == 47);
+
+	/* Another version: refused, outside any op. */
+	CHECK(hutch_plan_check(buf, len, NULL, 0, NULL) == 48);
+	uint8_t *v2 = malloc(len);
+	CHECK(v2 != NULL);
+	memcpy(v2, buf, len);
+	v2[4] = 2;
+	CHECK(hutch_plan_decode(v2, len, NULL, NULL, &error) == -EPROTONOSUPPORT && error.index == HUTCH_PLAN_NONE);
+	free(v2);
+	free(buf);
+
+	buf = read_plan("docker-run", &len);
+	CHECK(buf != NULL);
+	walk = (struct plan_walk){ 0, HUTCH_PLAN_NONE, 0, 0 };
+	CHECK(hutch_plan_decode(buf, len, look_at_op, &walk, NULL) == 413);
+	CHECK(walk.conditions_ok);
+	free(buf);
+
+	CHECK(hutch_plan_decode(NULL, 0, NULL, NULL, &error) == -EOVERFLOW);
+	CHECK(hutch_plan_field_types(0) == NULL && hutch_plan_field_types(33) == NULL);
+	CHECK(strcmp(hutch_plan_field_types(HUTCH_OP_PIVOT_ROOT), "") == 0);
+	return 0;
+}
+
 int main(void)
 {
 	make_scratch();
@@ -482,6 +588,7 @@ int main(void)
 	run("exec with filter", test_exec_with_filter);
 	run("pidfd signal and waitid", test_pidfd_signal_and_waitid);
 	run("small wrappers", test_small_wrappers);
+	run("init plan decoder", test_plan_decoder);
 	printf("1..%d\n", counter);
 
 	char command[128];

@@ -453,9 +453,10 @@ case_rootless_podman() {
         cp -a "$work/rootfs" "$rootfs"
         chown -R "$user:" "$rootfs"
     fi
-    echo "\$ podman --runtime $(command -v "$R") run --rm --memory 64m --rootfs $rootfs sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max'   # as $user" >> "$log"
-    as_user podman --runtime "$(command -v "$R")" run --rm --memory 64m --rootfs "$rootfs" \
-        sh -c 'cat /proc/self/cgroup /sys/fs/cgroup/memory.max' > "$out"
+    # --cgroupns host: the container's /proc/self/cgroup names its scope in the user's systemd.
+    echo "\$ podman --runtime $(command -v "$R") run --rm --cgroupns host --memory 64m --rootfs $rootfs sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup\$(cut -d: -f3 /proc/self/cgroup)/memory.max'   # as $user" >> "$log"
+    as_user podman --runtime "$(command -v "$R")" run --rm --cgroupns host --memory 64m --rootfs "$rootfs" \
+        sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)/memory.max' > "$out"
     cat "$out" >> "$log"
     # Without rootless mode, hutch may fail before its state root (the systemd driver on the
     # system bus): probe rootless mode itself with a bare rootless run.
@@ -470,7 +471,9 @@ case_rootless_podman() {
     fi
     # podman's default for a user on a systemd host is its systemd manager: the runtime gets
     # --systemd-cgroup and starts libpod-ID.scope on the user's bus, from inside podman's user
-    # namespace (the container has a cgroup namespace: its own cgroup is "/" inside).
+    # namespace.
+    grep -q "^0::/user.slice/user-$user_uid.slice/user@$user_uid.service/.*libpod-[0-9a-f]*\.scope\$" "$out" ||
+        fail "the container is not in a libpod scope of the user's systemd"
     grep -qx 67108864 "$out" || fail "memory.max is not 64m"
     grep -qx "exit=0" "$out" || fail "podman run failed"
 }

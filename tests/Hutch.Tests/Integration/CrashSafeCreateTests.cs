@@ -229,6 +229,7 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
                 {
                     create.Kill();
                     create.WaitForExit();
+                    File.Delete(create.StartInfo.Environment["HUTCH_IT_ERR"]!);
                 }
             }
             var gone = DateTime.UtcNow + Deadline;
@@ -274,6 +275,7 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
         {
             process.Kill();
             process.WaitForExit();
+            File.Delete(process.StartInfo.Environment["HUTCH_IT_ERR"]!);
         }
         Assert.Equal(137, process.ExitCode);
     }

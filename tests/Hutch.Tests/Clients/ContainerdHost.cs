@@ -141,6 +141,10 @@ public sealed class ContainerdHost : IDisposable
         start.ArgumentList.Add("exec containerd --config \"$0\" </dev/null >\"$1\" 2>&1");
         start.ArgumentList.Add(config);
         start.ArgumentList.Add(Path.Combine(_work, "containerd.log"));
+        // containerd's shims leave their checkpoint work directories (ctrd-checkpoint*, CRIU's
+        // images) in the temporary directory: under the work directory, removed with it.
+        var temporary = Directory.CreateDirectory(Path.Combine(_work, "tmp")).FullName;
+        start.Environment["TMPDIR"] = temporary;
         // The shim runs the runtime with containerd's PATH, where hutch and runc find `criu`.
         if (CriuTool.Missing() is null)
         {

@@ -37,15 +37,22 @@ internal sealed class UserNamespaceIds
     }
 
     /// <summary>This process's namespace; an unreadable map (no /proc) counts as the initial one.</summary>
-    public static UserNamespaceIds OfSelf()
+    public static UserNamespaceIds OfSelf() =>
+        Read("/proc/self/uid_map") ?? new UserNamespaceIds([new IdMapEntry(0, 0, uint.MaxValue)]);
+
+    /// <summary>
+    /// The map in <paramref name="path"/> (/proc/PID/uid_map, or gid_map: the same format, and
+    /// <see cref="ToParent"/> maps group ids through it alike); null when it cannot be read.
+    /// </summary>
+    public static UserNamespaceIds? Read(string path)
     {
         try
         {
-            return Parse(File.ReadAllText("/proc/self/uid_map"));
+            return Parse(File.ReadAllText(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new UserNamespaceIds([new IdMapEntry(0, 0, uint.MaxValue)]);
+            return null;
         }
     }
 

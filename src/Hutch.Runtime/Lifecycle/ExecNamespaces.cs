@@ -86,30 +86,6 @@ internal sealed class ExecNamespaces : IDisposable
     /// The host id of container id <paramref name="id"/> through /proc/PID/uid_map or gid_map
     /// (identity without a user namespace); null when the id is not mapped.
     /// </summary>
-    public static uint? ToHostId(int pid, uint id, bool group)
-    {
-        var path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/{(group ? "gid_map" : "uid_map")}";
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length == 3
-                && uint.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var inside)
-                && uint.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var outside)
-                && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-                && id >= inside && (ulong)id - inside < count)
-            {
-                return outside + (id - inside);
-            }
-        }
-        return null;
-    }
+    public static uint? ToHostId(int pid, uint id, bool group) =>
+        UserNamespaceIds.Read($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/{(group ? "gid_map" : "uid_map")}")?.ToParent(id);
 }

@@ -44,4 +44,22 @@ public class UserNamespaceIdsTests
         Assert.NotEmpty(ids.UidMap);
         Assert.Equal(File.ReadAllText("/proc/self/uid_map").Trim() == "0          0 4294967295", ids.IsInitial);
     }
+
+    [Fact]
+    public void Ids_map_to_the_parent_through_their_range_and_unmapped_ones_to_nothing()
+    {
+        // Rootless podman's map: root is the user (what hutch says to the user's D-Bus), 1.. its subuids.
+        var ids = UserNamespaceIds.Parse("0 1001 1\n1 100000 65536\n");
+        Assert.Equal(1001u, ids.ToParent(0));
+        Assert.Equal(100000u, ids.ToParent(1));
+        Assert.Equal(165535u, ids.ToParent(65536));
+        Assert.Null(ids.ToParent(65537));
+        Assert.Equal(4294967294u, UserNamespaceIds.Parse("0 0 4294967295\n").ToParent(4294967294));
+    }
+
+    [Fact]
+    public void An_unreadable_map_reads_as_null()
+    {
+        Assert.Null(UserNamespaceIds.Read("/proc/0/uid_map"));
+    }
 }

@@ -134,9 +134,7 @@ internal static class Create
             Cgroup? cgroup = null;
             if (scope is null)
             {
-                var cgroupPath = ContainerCgroup.PathFor(config, options.Id);
-                var cgroupDirectories = Cgroup.DirectoriesFor(layout, cgroupPath);
-                transaction.Record(new CgroupIntentEntry { Directories = cgroupDirectories, Missing = Cgroup.Missing(layout, cgroupDirectories) });
+                transaction.Record(CgroupIntentEntry.For(layout, ContainerCgroup.PathFor(config, options.Id)));
                 cgroup = ContainerCgroup.Create(config, options.Id, layout, options.Rootless, options.Warn, options.Debug);
                 transaction.Record(new CgroupMadeEntry
                 {
@@ -146,13 +144,11 @@ internal static class Create
             }
             else
             {
-                var unitDirectories = Cgroup.DirectoriesFor(layout, scope.CgroupPath);
                 transaction.Record(new SystemdUnitEntry
                 {
                     Unit = scope.Unit.Name,
                     UserManager = scope.UserManager,
-                    Directories = unitDirectories,
-                    Missing = Cgroup.Missing(layout, unitDirectories),
+                    CgroupIntent = CgroupIntentEntry.For(layout, scope.CgroupPath),
                 });
             }
             CrashPoint.Reach("cgroup-made");

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Hutch.Linux.Cgroups;
 
 namespace Hutch.Runtime.Transactions;
 
@@ -41,6 +42,13 @@ internal sealed class CgroupIntentEntry : JournalEntry
     public required Dictionary<string, string> Directories { get; init; }
 
     public required List<string> Missing { get; init; }
+
+    /// <summary>The intent for the cgroup at <paramref name="path"/> (below the root of each hierarchy), as the host is now.</summary>
+    public static CgroupIntentEntry For(CgroupLayout layout, string path)
+    {
+        var directories = Cgroup.DirectoriesFor(layout, path);
+        return new CgroupIntentEntry { Directories = directories, Missing = Cgroup.Missing(layout, directories) };
+    }
 }
 
 /// <summary>After the cgroup is made: exactly the directories made (it supersedes the intent).</summary>
@@ -53,8 +61,8 @@ internal sealed class CgroupMadeEntry : JournalEntry
 
 /// <summary>
 /// Under --systemd-cgroup, before the init is spawned: the transient unit that will hold it
-/// (started once the init exists), its cgroup directory in each hierarchy, and those that did not
-/// exist yet (systemd makes some, hutch the others).
+/// (started once the init exists), and its cgroup's intent: its directory in each hierarchy and
+/// those that did not exist yet (systemd makes some, hutch the others).
 /// </summary>
 internal sealed class SystemdUnitEntry : JournalEntry
 {
@@ -62,9 +70,8 @@ internal sealed class SystemdUnitEntry : JournalEntry
 
     public bool UserManager { get; init; }
 
-    public required Dictionary<string, string> Directories { get; init; }
-
-    public required List<string> Missing { get; init; }
+    /// <summary>The unit's cgroup: undone as a cgroupfs create's once the unit is stopped.</summary>
+    public required CgroupIntentEntry CgroupIntent { get; init; }
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ internal sealed class SystemdUnitUndo : IUndoStep
     public SystemdUnitUndo(SystemdUnitEntry unit)
     {
         _unit = unit;
-        _directories = new CgroupUndo(new CgroupIntentEntry { Directories = unit.Directories, Missing = unit.Missing });
+        _directories = new CgroupUndo(unit.CgroupIntent);
     }
 
     /// <summary>systemd started the unit (SystemdUnitStartedEntry).</summary>

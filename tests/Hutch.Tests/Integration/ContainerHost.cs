@@ -164,6 +164,30 @@ public sealed class ContainerHost : IDisposable
         }
     }
 
+    /// <summary>Pids on the host whose pid namespace is <paramref name="initPid"/>'s.</summary>
+    internal static List<int> PidsInNamespaceOf(int initPid)
+    {
+        var ns = new FileInfo($"/proc/{initPid}/ns/pid").LinkTarget;
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                try
+                {
+                    if (new FileInfo($"{dir}/ns/pid").LinkTarget == ns)
+                    {
+                        pids.Add(pid);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        return pids;
+    }
+
     private static string BuildRootfs()
     {
         var dir = Path.Combine(Directory.CreateTempSubdirectory("hutch-it-rootfs-").FullName, "rootfs");

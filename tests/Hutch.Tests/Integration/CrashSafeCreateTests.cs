@@ -131,14 +131,13 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
             var run = Hutch(null, "run", "--detach", "--bundle", bundle, id);
             Assert.True(run.ExitCode == 0, run.ToString());
             var initPid = JsonDocument.Parse(Hutch(null, "state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
-            var initNs = new FileInfo($"/proc/{initPid}/ns/pid").LinkTarget;
 
             KillAt("exec-spawned", null, "exec", id, "sh", "-c", "touch /exec-ran; sleep 1000");
 
             var deadline = DateTime.UtcNow + Deadline;
-            while (OthersInNamespace(initPid, initNs).Count > 0)
+            while (Others(initPid) is { Count: > 0 } others)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"processes stay in the container after the killed exec: {string.Join(", ", OthersInNamespace(initPid, initNs))}");
+                Assert.True(DateTime.UtcNow < deadline, $"processes stay in the container after the killed exec: {string.Join(", ", others)}");
                 Thread.Sleep(20);
             }
             Assert.False(File.Exists($"/proc/{initPid}/root/exec-ran"), "the killed exec's program ran");
@@ -149,6 +148,10 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
             Hutch(null, "delete", "--force", id);
         }
     }
+
+    /// <summary>Live processes in the pid namespace of <paramref name="initPid"/> other than it.</summary>
+    private static List<int> Others(int initPid) =>
+        [.. ContainerHost.PidsInNamespaceOf(initPid).Where(pid => pid != initPid && ProcessState(pid) is not ('Z' or '?'))];
 
     /// <summary>/proc/PID/comm, or "" when the process is gone.</summary>
     private static string Comm(string pid)
@@ -161,32 +164,6 @@ public sealed class CrashSafeCreateTests(ContainerHost host) : IClassFixture<Con
         {
             return "";
         }
-    }
-
-    /// <summary>Live processes other than <paramref name="initPid"/> whose pid namespace is <paramref name="ns"/>.</summary>
-    private static List<int> OthersInNamespace(int initPid, string? ns)
-    {
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != initPid)
-            {
-                try
-                {
-                    if (new FileInfo($"{dir}/ns/pid").LinkTarget == ns && ProcessState(pid) is not ('Z' or '?'))
-                    {
-                        pids.Add(pid);
-                    }
-                }
-                catch (IOException)
-                {
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-        }
-        return pids;
     }
 
     /// <summary>A create killed while its prestart hook runs: the hook dies with it (a hook is spawned with the parent-death signal), and `delete --force` leaves the host as it was.</summary>

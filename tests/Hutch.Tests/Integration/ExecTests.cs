@@ -51,29 +51,6 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
     private static string Field(string output, string name) =>
         output.Split('\n').Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
 
-    /// <summary>Pids on the host whose pid namespace is <paramref name="initPid"/>'s.</summary>
-    private static List<int> PidsInNamespaceOf(int initPid)
-    {
-        var ns = Ns(initPid, "pid");
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                try
-                {
-                    if (new FileInfo($"{dir}/ns/pid").LinkTarget == ns)
-                    {
-                        pids.Add(pid);
-                    }
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                }
-            }
-        }
-        return pids;
-    }
 
     [ContainerFact]
     public void The_process_joins_every_namespace_of_the_init_and_sees_the_containers_root()
@@ -120,18 +97,18 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
         }
         using var exec = Process.Start(start)!;
         var clock = Stopwatch.StartNew();
-        while (PidsInNamespaceOf(initPid).Count < 2 && clock.Elapsed < Deadline)
+        while (ContainerHost.PidsInNamespaceOf(initPid).Count < 2 && clock.Elapsed < Deadline)
         {
             Thread.Sleep(20);
         }
-        Assert.Equal(2, PidsInNamespaceOf(initPid).Count);
+        Assert.Equal(2, ContainerHost.PidsInNamespaceOf(initPid).Count);
 
         Assert.Equal(0, Libc.kill(exec.Id, Libc.SIGTERM));
         var exited = exec.WaitForExit(Deadline);
 
         Assert.True(exited, "hutch exec did not exit after SIGTERM");
         Assert.True(exec.ExitCode == 128 + Libc.SIGTERM, $"exit {exec.ExitCode}: {exec.StandardError.ReadToEnd()}");
-        Assert.Equal([initPid], PidsInNamespaceOf(initPid));
+        Assert.Equal([initPid], ContainerHost.PidsInNamespaceOf(initPid));
     }
 
     [ContainerFact]
@@ -244,7 +221,7 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
             var pid = int.Parse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture);
             Assert.Equal(Ns(initPid, "pid"), Ns(pid, "pid"));
             Assert.Contains("sleep", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal);
-            Assert.Contains(pid, PidsInNamespaceOf(initPid));
+            Assert.Contains(pid, ContainerHost.PidsInNamespaceOf(initPid));
         }
         finally
         {
@@ -294,7 +271,7 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
         Assert.Contains("exec: \"no-such-command\": executable file not found in $PATH", outcome.Stderr, StringComparison.Ordinal);
         Assert.Equal(255, missingPath.ExitCode);
         Assert.Contains("exec: \"/bin/no-such-file\": no such file or directory", missingPath.Stderr, StringComparison.Ordinal);
-        Assert.Equal([initPid], PidsInNamespaceOf(initPid));
+        Assert.Equal([initPid], ContainerHost.PidsInNamespaceOf(initPid));
     }
 
     [ContainerFact]
@@ -385,7 +362,7 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
         Assert.Equal(255, outcome.ExitCode);
         Assert.Contains("pid file", outcome.Stderr, StringComparison.Ordinal);
         // Before: the exec reported a failure and left `sleep 300` running in the container.
-        Assert.Equal([initPid], PidsInNamespaceOf(initPid));
+        Assert.Equal([initPid], ContainerHost.PidsInNamespaceOf(initPid));
     }
 
     [ContainerFact]
@@ -525,7 +502,7 @@ public sealed class ExecTests(ContainerHost host, UserNamespaceTests.MappedRootf
 
         Assert.Equal(255, outcome.ExitCode);
         Assert.Contains("cannot allocate tty if hutch will detach without setting console socket", outcome.Stderr, StringComparison.Ordinal);
-        Assert.Equal([initPid], PidsInNamespaceOf(initPid));
+        Assert.Equal([initPid], ContainerHost.PidsInNamespaceOf(initPid));
     }
 
     private Outcome Shell(string script)
